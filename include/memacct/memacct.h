@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef MEMACCT_MEMACCT_H
+#define MEMACCT_MEMACCT_H
+
+#include <memacct/version.h>
+#include <memacct/common.h>
+#include <memacct/source.h>
+#include <memacct/meminfo.h>
+#include <memacct/buddyinfo.h>
+#include <memacct/vmstat.h>
+#include <memacct/zoneinfo.h>
+#include <memacct/check.h>
+
+#endif

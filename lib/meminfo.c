@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdlib.h>
+
+#include "internal.h"
+#include "meminfo-internal.h"
+#include "scan.h"
+
+/*
+ * Known fields, indexed by key - 1 (fs/proc/meminfo.c meminfo_proc_show,
+ * arch_report_meminfo, hugetlb_report_meminfo, and the removed 2.4/2.6 names
+ * listed in field-reference.md). count = printed without a unit.
+ */
+static const struct {
+	const char *name;
+	uint8_t len;
+	uint8_t count;
+} known[] = {
+#define K(n) { n, sizeof(n) - 1, 0 }
+#define C(n) { n, sizeof(n) - 1, 1 }
+	K("MemTotal"), K("MemFree"), K("MemAvailable"), K("Buffers"), K("Cached"),
+	K("SwapCached"), K("Active"), K("Inactive"), K("Active(anon)"), K("Inactive(anon)"),
+	K("Active(file)"), K("Inactive(file)"), K("Unevictable"), K("Mlocked"),
+	K("HighTotal"), K("HighFree"), K("LowTotal"), K("LowFree"), K("MmapCopy"),
+	K("SwapTotal"), K("SwapFree"), K("Zswap"), K("Zswapped"), K("Dirty"), K("Writeback"),
+	K("AnonPages"), K("Mapped"), K("Shmem"), K("KReclaimable"), K("Slab"),
+	K("SReclaimable"), K("SUnreclaim"), K("KernelStack"), K("ShadowCallStack"),
+	K("PageTables"), K("SecPageTables"), K("NFS_Unstable"), K("Bounce"),
+	K("WritebackTmp"), K("CommitLimit"), K("Committed_AS"), K("VmallocTotal"),
+	K("VmallocUsed"), K("VmallocChunk"), K("Percpu"), K("EarlyMemtestBad"),
+	K("HardwareCorrupted"), K("AnonHugePages"), K("ShmemHugePages"),
+	K("ShmemPmdMapped"), K("FileHugePages"), K("FilePmdMapped"), K("CmaTotal"),
+	K("CmaFree"), K("Unaccepted"), K("Balloon"), K("GPUActive"), K("GPUReclaim"),
+	C("HugePages_Total"), C("HugePages_Free"), C("HugePages_Rsvd"), C("HugePages_Surp"),
+	K("Hugepagesize"), K("Hugetlb"), K("DirectMap4k"), K("DirectMap2M"),
+	K("DirectMap4M"), K("DirectMap1G"), K("DirectMap1M"), K("DirectMap2G"),
+	K("MemShared"), K("Quicklists"), K("Inact_dirty"), K("Inact_clean"),
+	K("Inact_laundry"), K("Inact_target"),
+#undef K
+#undef C
+};
+
+_Static_assert(ARRAY_SIZE(known) == MEMINFO_NKEYS, "known[] and the key enum disagree");
+
+struct entry {
+	uint64_t value;
+	const char *name;	/* known[].name, or into the arena (fixed up after growth) */
+	uint32_t name_off;	/* arena offset for names we copied, UINT32_MAX for known */
+	uint32_t name_len;
+	uint32_t text_off;	/* arena offset of the text for UNIT_TEXT lines */
+	uint32_t text_len;
+	uint32_t key;		/* 0 = unknown */
+	uint32_t unit;
+};
+
+struct memacct_meminfo {
+	struct entry *e;
+	size_t n, cap;
+	size_t prev_n;		/* lines of the previous parse, for the key guess */
+	char *arena;
+	size_t arena_len, arena_cap;
+	int16_t idx[MEMINFO_NKEYS + 1];	/* key -> entry index, -1 absent */
+	uint32_t flags;
+	uint32_t skipped;
+	struct memacct_diag first_skip;
+};
+
+/* 2.4-era summary lines: kept as text, never an error. */
+static bool is_summary_key(const char *k, size_t len)
+{
+	return (len == 5 && !memcmp(k, "total", 5)) || (len == 3 && !memcmp(k, "Mem", 3)) ||
+	       (len == 4 && !memcmp(k, "Swap", 4));
+}
+
+static uint32_t lookup(const char *k, size_t len)
+{
+	for (uint32_t i = 0; i < ARRAY_SIZE(known); i++)
+		if (known[i].len == len && known[i].name[0] == k[0] &&
+		    !memcmp(known[i].name, k, len))
+			return i + 1;
+	return 0;
+}
+
+/*
+ * The kernel prints its lines in a fixed order, so line i of this parse is
+ * almost always line i of the last one: try that key before searching.
+ */
+static uint32_t guess_key(const struct memacct_meminfo *mi, const char *k, size_t len)
+{
+	if (mi->n < mi->prev_n) {
+		uint32_t key = mi->e[mi->n].key;
+
+		if (key && known[key - 1].len == len && !memcmp(known[key - 1].name, k, len))
+			return key;
+	}
+	return lookup(k, len);
+}
+
+int memacct_meminfo_key_name(uint32_t key, const char **ret)
+{
+	assert_return(ret, -EINVAL);
+	if (key == 0 || key > MEMINFO_NKEYS)
+		return -EOPNOTSUPP;
+	*ret = known[key - 1].name;
+	return 0;
+}
+
+int memacct_meminfo_key_from_name(const char *name, uint32_t *ret)
+{
+	uint32_t k;
+
+	assert_return(name && ret, -EINVAL);
+	k = lookup(name, strlen(name));
+	if (!k)
+		return -ENOENT;
+	*ret = k;
+	return 0;
+}
+
+int memacct_meminfo_new(struct memacct_meminfo **ret)
+{
+	struct memacct_meminfo *mi;
+
+	assert_return(ret, -EINVAL);
+	mi = calloc(1, sizeof(*mi));
+	if (!mi)
+		return -ENOMEM;
+	memset(mi->idx, 0xff, sizeof(mi->idx));
+	*ret = mi;
+	return 0;
+}
+
+struct memacct_meminfo *memacct_meminfo_free(struct memacct_meminfo *mi)
+{
+	if (mi) {
+		free(mi->e);
+		free(mi->arena);
+		free(mi);
+	}
+	return NULL;
+}
+
+int memacct_meminfo_set_flags(struct memacct_meminfo *mi, uint32_t flags)
+{
+	assert_return(mi, -EINVAL);
+	assert_return(!(flags & ~(uint32_t)MEMACCT_PARSE_SKIP_BAD_LINES), -EINVAL);
+	mi->flags = flags;
+	return 0;
+}
+
+static void reset(struct memacct_meminfo *mi)
+{
+	mi->prev_n = mi->n;
+	mi->n = 0;
+	mi->arena_len = 0;
+	mi->skipped = 0;
+	memset(mi->idx, 0xff, sizeof(mi->idx));
+}
+
+static int arena_put(struct memacct_meminfo *mi, const char *s, size_t len, uint32_t *ret_off)
+{
+	size_t need = mi->arena_len + len + 1;
+
+	if (need > UINT32_MAX)
+		return -EFBIG;
+	if (need > mi->arena_cap) {
+		size_t cap = mi->arena_cap ? mi->arena_cap : 256;
+		char *a;
+
+		while (cap < need)
+			cap *= 2;
+		a = realloc(mi->arena, cap);
+		if (!a)
+			return -ENOMEM;
+		mi->arena = a;
+		mi->arena_cap = cap;
+	}
+	memcpy(mi->arena + mi->arena_len, s, len);
+	mi->arena[mi->arena_len + len] = '\0';
+	*ret_off = (uint32_t)mi->arena_len;
+	mi->arena_len = need;
+	return 0;
+}
+
+static struct entry *entry_add(struct memacct_meminfo *mi)
+{
+	if (mi->n == mi->cap) {
+		size_t cap = mi->cap ? mi->cap * 2 : 64;
+		struct entry *e;
+
+		if (cap > INT16_MAX)
+			return NULL;
+		e = realloc(mi->e, cap * sizeof(*e));
+		if (!e)
+			return NULL;
+		mi->e = e;
+		mi->cap = cap;
+	}
+	return &mi->e[mi->n++];
+}
+
+/* An unknown name seen earlier in this parse (duplicates are errors). */
+static bool unknown_seen(const struct memacct_meminfo *mi, const char *k, size_t len)
+{
+	for (size_t i = 0; i < mi->n; i++) {
+		const struct entry *e = &mi->e[i];
+
+		if (e->key == 0 && e->name_len == len &&
+		    !memcmp(mi->arena + e->name_off, k, len))
+			return true;
+	}
+	return false;
+}
+
+#define MAX_KEY_LEN 255
+
+/*
+ * Judge one line: 0 = keep (entry filled), or a negative errno with @msg
+ * and @col set.
+ */
+static int take_line(struct memacct_meminfo *mi, const struct scan_kv *kv, const char **msg,
+		     uint32_t *col)
+{
+	uint32_t key = 0, unit;
+	uint64_t value = 0;
+	struct entry *e;
+	int r;
+
+	*col = kv->bad_col;
+	if (kv->has_nul) {
+		*msg = "NUL byte in line";
+		return -EBADMSG;
+	}
+	if (kv->kind == SCAN_NOCOLON) {
+		*msg = "no ':' after the key";
+		return -EBADMSG;
+	}
+	if (kv->key_len == 0) {
+		*col = (uint32_t)(kv->key - kv->line) + 1;
+		*msg = "empty key";
+		return -EBADMSG;
+	}
+	if (kv->key_len > MAX_KEY_LEN) {
+		*col = (uint32_t)(kv->key - kv->line) + 1;
+		*msg = "key longer than 255 bytes";
+		return -EBADMSG;
+	}
+	for (size_t i = 0; i < kv->key_len; i++) {
+		unsigned char c = (unsigned char)kv->key[i];
+
+		if (c < 0x20 || c >= 0x7f) {
+			*col = (uint32_t)(kv->key - kv->line + i) + 1;
+			*msg = "control or non-ASCII byte in key";
+			return -EBADMSG;
+		}
+	}
+	if (kv->kind == SCAN_NOVALUE) {
+		*msg = "no value";
+		return -EBADMSG;
+	}
+	if (kv->overflow) {
+		*col = (uint32_t)(kv->rest - kv->line) + 1;
+		*msg = "number does not fit in 64 bits";
+		return -EOVERFLOW;
+	}
+
+	if (kv->kind == SCAN_TEXT) {
+		if (!is_summary_key(kv->key, kv->key_len)) {
+			*msg = "value is not a number with an optional unit";
+			return -EBADMSG;
+		}
+		unit = MEMACCT_UNIT_TEXT;
+	} else {
+		key = guess_key(mi, kv->key, kv->key_len);
+		if (!kv->unit) {
+			if (key && !known[key - 1].count) {
+				*col = (uint32_t)(kv->rest - kv->line + kv->rest_len) + 1;
+				*msg = "missing unit: expected kB";
+				return -EBADMSG;
+			}
+			unit = MEMACCT_UNIT_COUNT;
+			value = kv->value;
+		} else if (kv->unit_len == 2 && kv->unit[0] == 'k' && kv->unit[1] == 'B') {
+			if (key && known[key - 1].count) {
+				*col = (uint32_t)(kv->unit - kv->line) + 1;
+				*msg = "unit on a field the kernel prints as a count";
+				return -EBADMSG;
+			}
+			if (scan_mul(kv->value, 1024, &value) < 0) {
+				*col = (uint32_t)(kv->rest - kv->line) + 1;
+				*msg = "number does not fit in 64 bits once converted to bytes";
+				return -EOVERFLOW;
+			}
+			unit = MEMACCT_UNIT_BYTES;
+		} else {
+			*col = (uint32_t)(kv->unit - kv->line) + 1;
+			*msg = "unknown unit: the kernel prints only kB";
+			return -EBADMSG;
+		}
+	}
+
+	if (key ? mi->idx[key] >= 0 : unknown_seen(mi, kv->key, kv->key_len)) {
+		*col = (uint32_t)(kv->key - kv->line) + 1;
+		*msg = "duplicate key";
+		return -EBADMSG;
+	}
+
+	e = entry_add(mi);
+	if (!e)
+		return -ENOMEM;
+	e->key = key;
+	e->unit = unit;
+	e->value = value;
+	e->name_len = (uint32_t)kv->key_len;
+	e->text_len = 0;
+	e->text_off = 0;
+	if (key) {
+		e->name = known[key - 1].name;
+		e->name_off = UINT32_MAX;
+		mi->idx[key] = (int16_t)(mi->n - 1);
+		return 0;
+	}
+	e->name = NULL;
+	r = arena_put(mi, kv->key, kv->key_len, &e->name_off);
+	if (r == 0 && unit == MEMACCT_UNIT_TEXT) {
+		r = arena_put(mi, kv->rest, kv->rest_len, &e->text_off);
+		e->text_len = (uint32_t)kv->rest_len;
+	}
+	if (r < 0)
+		mi->n--;
+	return r;
+}
+
+int memacct_meminfo_parse(struct memacct_meminfo *mi, const char *buf, size_t len,
+			  struct memacct_diag *diag)
+{
+	struct scanner s;
+	struct scan_kv kv;
+	const char *msg = NULL;
+	uint32_t col;
+	int r;
+
+	assert_return(mi, -EINVAL);
+	assert_return(buf || len == 0, -EINVAL);
+
+	reset(mi);
+	scanner_init(&s, buf, len);
+	while (scan_next_kv(&s, &kv)) {
+		r = take_line(mi, &kv, &msg, &col);
+		if (likely(r == 0))
+			continue;
+		if (r != -ENOMEM && r != -EFBIG && (mi->flags & MEMACCT_PARSE_SKIP_BAD_LINES)) {
+			if (mi->skipped++ == 0) {
+				mi->first_skip.sz = sizeof(mi->first_skip);
+				diag_set(&mi->first_skip, r, kv.lineno, col, kv.key, kv.key_len, msg);
+			}
+			continue;
+		}
+		diag_set(diag, r, kv.lineno, col, kv.key, kv.key_len,
+			 msg ? msg : "out of memory");
+		reset(mi);
+		return r;
+	}
+
+	/* fs/proc/meminfo.c has printed MemTotal first since 2.6 (and 2.4 printed it
+	 * after its summary lines): a non-empty file without it was cut. */
+	if (mi->n > 0 && mi->idx[MEMACCT_MEMINFO_MEMTOTAL] < 0 &&
+	    !(mi->flags & MEMACCT_PARSE_SKIP_BAD_LINES)) {
+		diag_set(diag, -EBADMSG, 0, 0, "MemTotal", 8,
+			 "no MemTotal line: the file is cut or is not /proc/meminfo");
+		reset(mi);
+		return -EBADMSG;
+	}
+
+	/* Names copied into the arena are resolved only now: it may have moved. */
+	for (size_t i = 0; i < mi->n; i++)
+		if (mi->e[i].name_off != UINT32_MAX)
+			mi->e[i].name = mi->arena + mi->e[i].name_off;
+	return 0;
+}
+
+int memacct_meminfo_read(struct memacct_meminfo *mi, struct memacct_source *src,
+			 struct memacct_diag *diag)
+{
+	const char *buf;
+	size_t len;
+	int r;
+
+	assert_return(mi && src, -EINVAL);
+	r = memacct_source_read_file(src, "meminfo", &buf, &len);
+	if (r < 0) {
+		diag_set(diag, r, 0, 0, NULL, 0, "cannot read meminfo");
+		return r;
+	}
+	return memacct_meminfo_parse(mi, buf, len, diag);
+}
+
+int meminfo_value(const struct memacct_meminfo *mi, uint32_t key, uint64_t *ret)
+{
+	int16_t i = mi->idx[key];
+
+	if (i < 0)
+		return -ENOENT;
+	*ret = mi->e[i].value;
+	return 0;
+}
+
+int memacct_meminfo_get(const struct memacct_meminfo *mi, uint32_t key, uint64_t *ret)
+{
+	assert_return(mi && ret, -EINVAL);
+	if (key == 0 || key > MEMINFO_NKEYS)
+		return -EOPNOTSUPP;
+	return meminfo_value(mi, key, ret);
+}
+
+int memacct_meminfo_has(const struct memacct_meminfo *mi, uint32_t key)
+{
+	assert_return(mi, -EINVAL);
+	if (key == 0 || key > MEMINFO_NKEYS)
+		return -EOPNOTSUPP;
+	return mi->idx[key] >= 0;
+}
+
+int memacct_meminfo_get_by_name(const struct memacct_meminfo *mi, const char *name,
+				uint64_t *ret)
+{
+	size_t len;
+
+	assert_return(mi && name && ret, -EINVAL);
+	len = strlen(name);
+	for (size_t i = 0; i < mi->n; i++) {
+		const struct entry *e = &mi->e[i];
+
+		if (e->name_len == len && !memcmp(e->name, name, len)) {
+			if (e->unit == MEMACCT_UNIT_TEXT)
+				return -ENODATA;
+			*ret = e->value;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int memacct_meminfo_count(const struct memacct_meminfo *mi)
+{
+	assert_return(mi, -EINVAL);
+	return (int)mi->n;
+}
+
+int memacct_meminfo_at(const struct memacct_meminfo *mi, size_t i, const char **ret_name,
+		       uint64_t *ret_value, uint32_t *ret_unit, uint32_t *ret_key)
+{
+	const struct entry *e;
+
+	assert_return(mi, -EINVAL);
+	if (i >= mi->n)
+		return -ERANGE;
+	e = &mi->e[i];
+	if (ret_name)
+		*ret_name = e->name;
+	if (ret_value)
+		*ret_value = e->value;
+	if (ret_unit)
+		*ret_unit = e->unit;
+	if (ret_key)
+		*ret_key = e->key;
+	return 0;
+}
+
+int memacct_meminfo_text_at(const struct memacct_meminfo *mi, size_t i, const char **ret_text)
+{
+	assert_return(mi && ret_text, -EINVAL);
+	if (i >= mi->n)
+		return -ERANGE;
+	*ret_text = mi->e[i].unit == MEMACCT_UNIT_TEXT ? mi->arena + mi->e[i].text_off : "";
+	return 0;
+}
+
+int memacct_meminfo_count_skipped(const struct memacct_meminfo *mi)
+{
+	assert_return(mi, -EINVAL);
+	return (int)mi->skipped;
+}
+
+int memacct_meminfo_get_skipped(const struct memacct_meminfo *mi, struct memacct_diag *ret)
+{
+	size_t n;
+
+	assert_return(mi && ret && ret->sz >= sizeof(size_t), -EINVAL);
+	if (mi->skipped == 0)
+		return -ENOENT;
+	n = ret->sz < sizeof(mi->first_skip) ? ret->sz : sizeof(mi->first_skip);
+	memcpy((char *)ret + sizeof(size_t), (const char *)&mi->first_skip + sizeof(size_t),
+	       n - sizeof(size_t));
+	return 0;
+}
