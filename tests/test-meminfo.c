@@ -286,6 +286,59 @@ static void test_lenient(void **state)
 	memacct_meminfo_free(mi);
 }
 
+/* Reparsing takes a fast path keyed on the last parse's order; same rules. */
+static void test_fast_path(void **state)
+{
+	static const struct {
+		const char *from, *to;
+		int err;
+		uint32_t line;
+	} v[] = {
+		{ "MemFree:        24548748 kB", "MemFree:        18014398509481984 kB", -EOVERFLOW, 2 },
+		{ "MemFree:        24548748 kB", "MemFree:        184467440737095516150 kB", -EOVERFLOW, 2 },
+		{ "MemFree:        24548748 kB", "MemTotal:       1 kB", -EBADMSG, 2 },
+		{ "Buffers:            8188 kB", "Buffers:            8188", -EBADMSG, 4 },
+		{ "HugePages_Total:       3", "HugePages_Total:       3 kB", -EBADMSG, 15 },
+		{ "Cached:            54752 kB", "Cached:            54752 MB", -EBADMSG, 5 },
+		{ "Cached:            54752 kB", "Cached:            -54752 kB", -EBADMSG, 5 },
+		{ "Cached:            54752 kB", "Cached:            54752 kB 1", -EBADMSG, 5 },
+	};
+	struct memacct_meminfo *mi = new_mi(), *ref = new_mi();
+	char text[sizeof(modern) + 64];
+
+	assert_int_equal(memacct_meminfo_parse(ref, modern, sizeof(modern) - 1, NULL), 0);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(memacct_meminfo_parse(mi, modern, sizeof(modern) - 1, NULL), 0);
+		assert_int_equal(memacct_meminfo_count(mi), memacct_meminfo_count(ref));
+		for (int i = 0; i < memacct_meminfo_count(ref); i++) {
+			const char *n1, *n2;
+			uint64_t v1, v2;
+			uint32_t u1, u2, k1, k2;
+
+			assert_int_equal(memacct_meminfo_at(mi, (size_t)i, &n1, &v1, &u1, &k1), 0);
+			assert_int_equal(memacct_meminfo_at(ref, (size_t)i, &n2, &v2, &u2, &k2), 0);
+			assert_string_equal(n1, n2);
+			assert_true(v1 == v2);
+			assert_int_equal(u1, u2);
+			assert_int_equal(k1, k2);
+		}
+	}
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct memacct_diag d = { .sz = sizeof(d) };
+		const char *at = strstr(modern, v[i].from);
+		size_t pre = (size_t)(at - modern);
+
+		assert_non_null(at);
+		snprintf(text, sizeof(text), "%.*s%s%s", (int)pre, modern, v[i].to,
+			 at + strlen(v[i].from));
+		assert_int_equal(memacct_meminfo_parse(mi, modern, sizeof(modern) - 1, NULL), 0);
+		assert_int_equal(memacct_meminfo_parse(mi, text, strlen(text), &d), v[i].err);
+		assert_int_equal(d.line, v[i].line);
+	}
+	memacct_meminfo_free(ref);
+	memacct_meminfo_free(mi);
+}
+
 /* A megabyte-long line: an error with the right position, no crash. */
 static void test_long_lines(void **state)
 {
@@ -440,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_odd_formats),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_lenient),
+		cmocka_unit_test(test_fast_path),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_small_diag),
 		cmocka_unit_test(test_live),
