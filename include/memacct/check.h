@@ -103,7 +103,7 @@ struct memacct_check_result {
 	uint32_t kind;			/* MEMACCT_CHECK_EXACT/BOUND/APPROX */
 	uint32_t status;		/* MEMACCT_CHECK_HOLDS/... */
 	int64_t residual;		/* lhs - rhs, bytes */
-	uint64_t lhs;			/* bytes (counts for pure count relations) */
+	uint64_t lhs;			/* bytes, or a count: see unit */
 	uint64_t rhs;
 	uint64_t tolerance;		/* bytes */
 	const char *relation;		/* the relation (or the part of it) reported */
@@ -112,6 +112,10 @@ struct memacct_check_result {
 	const char *caveat;		/* the caveat allowed for, or NULL */
 	const char *missing;		/* for SKIPPED: the missing inputs, or NULL */
 	const char *source;		/* kernel source the relation comes from */
+	/* MEMACCT_UNIT_BYTES, or MEMACCT_UNIT_COUNT when lhs, rhs, residual and
+	 * tolerance count things (huge pages of meminfo.hugetlb_pool) */
+	uint32_t unit;
+	uint32_t _reserved;
 };
 
 /* Return 0 to go on, a negative errno to stop the run with that value. */
