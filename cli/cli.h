@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef MEMACCT_CLI_H
+#define MEMACCT_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <memacct/memacct.h>
+
+#define PROG "memacct-cli"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit statuses (the documented contract). */
+enum {
+	EXIT_OK = 0,
+	EXIT_VIOLATED = 1,
+	EXIT_USAGE = 2,
+	EXIT_READ = 3,
+};
+
+enum cli_format {
+	FORMAT_TABLE,
+	FORMAT_JSON,
+	FORMAT_PROM,
+};
+
+struct cli {
+	const char *root;	/* --root, "/proc" by default */
+	enum cli_format format;
+	bool help;
+};
+
+/* Long-option values of the global options, shared by every command's table. */
+enum {
+	OPT_ROOT = 0x100,
+	OPT_FORMAT,
+	OPT_VERSION,
+	OPT_HELP = 'h',
+	OPT_CMD_FIRST = 0x200,	/* commands number their own options from here */
+};
+
+#define CLI_GLOBAL_OPTIONS \
+	{ "root", required_argument, NULL, OPT_ROOT }, \
+	{ "format", required_argument, NULL, OPT_FORMAT }, \
+	{ "help", no_argument, NULL, OPT_HELP }, \
+	{ "version", no_argument, NULL, OPT_VERSION }
+
+/* Short options every command accepts; ':' first so a missing argument is told apart. */
+#define CLI_GLOBAL_SHORTOPTS ":h"
+
+/* main.c */
+int cli_global_option(struct cli *cli, int c, const char *arg);
+int cli_bad_option(const char *cmd, int c, char **argv);
+void cli_print_version(void);
+
+/* error.c */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_diag(const char *root, const char *file, int err, const struct memacct_diag *diag);
+void cli_path(char *buf, size_t n, const char *root, const char *file);
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* human.c */
+#define HUMAN_LEN 24
+const char *human_bytes(char buf[HUMAN_LEN], int64_t v);
+const char *human_ubytes(char buf[HUMAN_LEN], uint64_t v);
+const char *human_percent(char buf[HUMAN_LEN], int64_t part, uint64_t whole);
+
+/* inputs.c: the files of the identity engine, read as close together as possible */
+struct inputs {
+	struct memacct_source *src;
+	struct memacct_meminfo *mi;
+	struct memacct_buddyinfo *bi;
+	struct memacct_vmstat *vs;
+	struct memacct_zoneinfo *zi;
+	bool have_bi, have_vs, have_zi;
+	bool folded;
+};
+
+int inputs_open(struct inputs *in, const struct cli *cli, uint32_t meminfo_flags);
+int inputs_fold(struct inputs *in, const struct cli *cli);
+int inputs_read_meminfo(struct inputs *in, const struct cli *cli);
+int inputs_read_all(struct inputs *in, const struct cli *cli);
+int inputs_snapshot(const struct inputs *in, struct memacct_snapshot **ret);
+void inputs_report_skipped(const struct inputs *in, const struct cli *cli);
+void inputs_close(struct inputs *in);
+
+/* results.c: verdicts of memacct_check_run(), copied out of the callback */
+struct result {
+	char *id;
+	uint32_t kind;
+	uint32_t status;
+	int64_t residual;
+	uint64_t lhs;
+	uint64_t rhs;
+	uint64_t tolerance;
+	uint32_t unit;		/* MEMACCT_UNIT_BYTES or MEMACCT_UNIT_COUNT */
+	char *relation;
+	char *tolerance_source;
+	char *reason;
+	char *caveat;
+	char *missing;
+	char *source;
+};
+
+struct results {
+	struct result *v;
+	size_t n;
+	size_t cap;
+	unsigned by_status[5];	/* indexed by MEMACCT_CHECK_HOLDS.. _SKIPPED */
+	int violated;
+};
+
+int results_run(struct results *res, const struct memacct_snapshot *snap,
+		const struct memacct_check_opts *opts);
+const char *results_kind_name(uint32_t kind);
+const char *results_status_name(uint32_t status);
+void results_summary_line(const struct results *res, FILE *f, size_t width);
+void results_free(struct results *res);
+
+/* derived.c: the derived quantities of meminfo.h, by name */
+struct derived_info {
+	uint32_t key;
+	const char *name;
+	const char *formula;
+};
+
+extern const struct derived_info derived_table[];
+extern const size_t derived_count;
+
+/* Commands. */
+int cmd_report(struct cli *cli, int argc, char **argv);
+int cmd_meminfo(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+void help_report(FILE *f);
+void help_meminfo(FILE *f);
+void help_check(FILE *f);
+
+#endif

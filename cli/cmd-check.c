@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "prom.h"
+
+enum {
+	OPT_TOLERANCE = OPT_CMD_FIRST,
+	OPT_ONLY,
+	OPT_SKIP,
+	OPT_FOLD,
+	OPT_LIST,
+};
+
+void help_check(FILE *f)
+{
+	fputs("Usage: " PROG " check [--tolerance BYTES|PCT%] [--only ID,...]\n"
+	      "                         [--skip ID,...] [--fold] [--list] [--root DIR]\n"
+	      "                         [--format table|json|prom]\n"
+	      "\n"
+	      "Check the identities between the kernel's memory counters (the catalog of\n"
+	      "libmemacct: '" PROG " check --list' shows it) and give each a verdict:\n"
+	      "  holds     the relation holds within the tolerance\n"
+	      "  caveat    it holds once a named caveat is allowed for\n"
+	      "  violated  it does not hold\n"
+	      "  skipped   an input is missing (an absent file or field is never read as 0)\n"
+	      "Reads zoneinfo, buddyinfo, meminfo and vmstat from the root, the last three\n"
+	      "back to back; a file that is absent is not used and the identities that need\n"
+	      "it are skipped. Classes: exact (both sides from one print of one file),\n"
+	      "bound (an inequality up to per-CPU drift), approx (an equality up to drift\n"
+	      "and named caveats). Unless --tolerance is given, each identity gets its\n"
+	      "own tolerance: 0 for exact ones, else counters * CPUs * the \"vm stats\n"
+	      "threshold\" of zoneinfo (125 pages without it) * page size; the JSON says\n"
+	      "where it came from. Sides are in bytes, except for relations between\n"
+	      "counts (HugePages_*), whose sides are counts of huge pages.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --tolerance BYTES|PCT%  use this tolerance for every identity instead:\n"
+	      "                   bytes (suffixes K, M, G: binary, e.g. 4096 or 16K) or a\n"
+	      "                   percentage of the larger side (e.g. 0.5%)\n"
+	      "  --only ID,...    check only these identities; an ID may be a pattern\n"
+	      "                   GROUP.* (e.g. meminfo.*); repeatable or comma-separated\n"
+	      "  --skip ID,...    do not check these identities (same syntax)\n"
+	      "  --fold           first write 1 to ROOT/sys/vm/stat_refresh, folding the\n"
+	      "                   per-CPU counter deltas (needs root and a live /proc;\n"
+	      "                   never done by default)\n"
+	      "  --list           list the catalog (id, class, inputs, relation, kernel\n"
+	      "                   source) instead of checking\n"
+	      "  --root DIR       read DIR instead of /proc\n"
+	      "  --format FORMAT  table (default), json or prom\n"
+	      "  -h, --help       show this help\n"
+	      "\n"
+	      "Output:\n"
+	      "  table  one row per identity: ID, CLASS, STATUS, RESIDUAL (lhs - rhs),\n"
+	      "         TOLERANCE and the REASON of the verdict, then the line\n"
+	      "         \"identities: N hold, N caveat, N violated (IDS), N skipped\".\n"
+	      "  json   {\"results\": [{\"id\", \"class\", \"status\", \"relation\", \"lhs\", \"rhs\",\n"
+	      "          \"residual\", \"tolerance\", \"unit\" (\"bytes\" or \"count\"),\n"
+	      "          \"tolerance_source\", \"reason\", \"source\", \"caveat\"?, \"missing\"?},\n"
+	      "          ...], \"summary\": {\"holds\": N, \"caveat\": N,\n"
+	      "          \"violated\": N, \"skipped\": N, \"total\": N}}; bytes are exact\n"
+	      "         integers; lhs, rhs, residual and tolerance are null when skipped.\n"
+	      "  prom   memacct_identity_status{id,class,status} (1 for the verdict, 0 for\n"
+	      "         the other three), memacct_identity_residual_bytes{id},\n"
+	      "         memacct_identity_tolerance_bytes{id} (memacct_identity_residual{id}\n"
+	      "         and memacct_identity_tolerance{id} for count relations), and\n"
+	      "         memacct_identities{status}.\n"
+	      "\n"
+	      "Exit status:\n"
+	      "  0  no identity is violated\n"
+	      "  1  at least one identity is violated\n"
+	      "  2  usage error (e.g. an unknown identity, a bad tolerance)\n"
+	      "  3  a file could not be read or is malformed (the message names the file\n"
+	      "     and line), or --fold could not write stat_refresh\n"
+	      "\n"
+	      "Examples:\n"
+	      "  " PROG " check\n"
+	      "  " PROG " check --root fixtures/damaged-slab/proc --format json\n"
+	      "  " PROG " check --only meminfo.slab_split,meminfo.active_split\n"
+	      "  " PROG " check --skip meminfo.free_vs_buddyinfo --tolerance 0.5%\n"
+	      "  sudo " PROG " check --fold\n", f);
+}
+
+struct idlist {
+	char **v;	/* NULL-terminated once built */
+	size_t n;
+	size_t cap;
+};
+
+static bool pattern_matches(const char *pattern, const char *id)
+{
+	size_t len = strlen(pattern);
+
+	if (len > 2 && strcmp(pattern + len - 2, ".*") == 0)
+		return strncmp(id, pattern, len - 1) == 0;
+	return strcmp(pattern, id) == 0;
+}
+
+/* True when the pattern names at least one identity of the catalog (or there is no catalog). */
+static bool pattern_known(const char *pattern)
+{
+	const struct memacct_check_info *info;
+	int i, n = memacct_check_count();
+
+	if (n <= 0)
+		return true;
+	for (i = 0; i < n; i++)
+		if (memacct_check_at((size_t)i, &info) == 0 && pattern_matches(pattern, info->id))
+			return true;
+	return false;
+}
+
+static int idlist_push(struct idlist *l, const char *s, size_t len)
+{
+	if (l->n + 2 > l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		char **v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n] = strndup(s, len);
+	if (!l->v[l->n])
+		return -ENOMEM;
+	l->n++;
+	l->v[l->n] = NULL;
+	return 0;
+}
+
+/* "a,b, c" adds a, b and c. */
+static int idlist_add(struct idlist *l, const char *arg, const char *opt)
+{
+	const char *p = arg;
+
+	for (;;) {
+		size_t len;
+
+		p += strspn(p, " \t");
+		len = strcspn(p, ",");
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == 0)
+			return cli_usage_error("check", "%s: empty identity in '%s'", opt, arg);
+		if (idlist_push(l, p, len) < 0) {
+			cli_err("out of memory");
+			return EXIT_READ;
+		}
+		p += strcspn(p, ",");
+		if (!*p)
+			return EXIT_OK;
+		p++;
+	}
+}
+
+/* Each entry must name at least one identity: a typo must not silently check nothing. */
+static int idlist_validate(const struct idlist *l, const char *opt)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!pattern_known(l->v[i]))
+			return cli_usage_error("check", "%s: no identity matches '%s' "
+					       "(see '" PROG " check --list')", opt, l->v[i]);
+	return EXIT_OK;
+}
+
+static void idlist_free(struct idlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* "4096", "16K", "1MiB" (binary multiples) or "0.5%" (up to 4 decimals, at most 100%). */
+static int parse_tolerance(const char *s, struct memacct_check_opts *o)
+{
+	static const struct {
+		const char *suffix;
+		uint64_t mul;
+	} suffixes[] = {
+		{ "", 1 }, { "B", 1 },
+		{ "K", 1ull << 10 }, { "k", 1ull << 10 }, { "KiB", 1ull << 10 }, { "kB", 1ull << 10 },
+		{ "M", 1ull << 20 }, { "MiB", 1ull << 20 },
+		{ "G", 1ull << 30 }, { "GiB", 1ull << 30 },
+		{ "T", 1ull << 40 }, { "TiB", 1ull << 40 },
+	};
+	const char *p = s;
+	uint64_t v = 0, frac = 0;
+	unsigned nfrac = 0;
+	size_t i;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *p - '0', &v))
+			return -ERANGE;
+
+	if (*p == '.' || *p == '%') {
+		if (*p == '.') {
+			for (p++; *p >= '0' && *p <= '9'; p++) {
+				if (++nfrac > 4)
+					return -EINVAL;
+				frac = frac * 10 + (uint64_t)(*p - '0');
+			}
+			if (nfrac == 0)
+				return -EINVAL;
+		}
+		if (strcmp(p, "%") != 0)
+			return -EINVAL;
+		for (; nfrac < 4; nfrac++)
+			frac *= 10;
+		if (v > 100 || v * 10000 + frac > 1000000)
+			return -ERANGE;
+		o->flags |= MEMACCT_CHECK_OPT_TOLERANCE_PPM;
+		o->tolerance_ppm = (uint32_t)(v * 10000 + frac);
+		return 0;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		if (strcmp(p, suffixes[i].suffix) != 0)
+			continue;
+		if (__builtin_mul_overflow(v, suffixes[i].mul, &v))
+			return -ERANGE;
+		o->flags |= MEMACCT_CHECK_OPT_TOLERANCE_BYTES;
+		o->tolerance_bytes = v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int print_list(const struct cli *cli)
+{
+	const struct memacct_check_info *info;
+	int i, n = memacct_check_count();
+	struct json j;
+
+	if (n < 0) {
+		cli_err("cannot list the identities: %s", memacct_strerror(n));
+		return EXIT_READ;
+	}
+	if (cli->format == FORMAT_JSON) {
+		json_begin(&j, stdout);
+		json_object_begin(&j);
+		json_key(&j, "identities");
+		json_array_begin(&j);
+	}
+	for (i = 0; i < n; i++) {
+		if (memacct_check_at((size_t)i, &info) < 0)
+			continue;
+		if (cli->format == FORMAT_JSON) {
+			json_object_begin(&j);
+			json_kv_str(&j, "id", info->id);
+			json_kv_str(&j, "class", results_kind_name(info->kind));
+			json_kv_str(&j, "relation", info->relation ? info->relation : "");
+			json_kv_str(&j, "inputs", info->inputs ? info->inputs : "");
+			json_kv_str(&j, "source", info->source ? info->source : "");
+			json_object_end(&j);
+		} else {
+			printf("%s (%s; reads %s; %s)\n    %s\n", info->id,
+			       results_kind_name(info->kind), info->inputs ? info->inputs : "?",
+			       info->source ? info->source : "?",
+			       info->relation ? info->relation : "");
+		}
+	}
+	if (cli->format == FORMAT_JSON) {
+		json_array_end(&j);
+		json_object_end(&j);
+		json_end(&j);
+	}
+	return EXIT_OK;
+}
+
+static const char *why(const struct result *o)
+{
+	if (o->reason)
+		return o->reason;
+	if (o->missing)
+		return o->missing;
+	if (o->caveat)
+		return o->caveat;
+	return o->relation ? o->relation : "";
+}
+
+static void print_table(const struct results *res)
+{
+	char r[HUMAN_LEN], t[HUMAN_LEN];
+	size_t i;
+	int w = 2;
+
+	for (i = 0; i < res->n; i++)
+		if ((int)strlen(res->v[i].id) > w)
+			w = (int)strlen(res->v[i].id);
+
+	printf("%-*s %-6s %-8s %11s %10s  %s\n", w, "ID", "CLASS", "STATUS", "RESIDUAL",
+	       "TOLERANCE", "REASON");
+	for (i = 0; i < res->n; i++) {
+		const struct result *o = &res->v[i];
+		bool skipped = o->status == MEMACCT_CHECK_SKIPPED;
+
+		if (skipped) {
+			strcpy(r, "-");
+			strcpy(t, "-");
+		} else if (o->unit == MEMACCT_UNIT_COUNT) {
+			/* huge pages, not bytes */
+			snprintf(r, sizeof(r), "%+" PRId64 " pg", o->residual);
+			snprintf(t, sizeof(t), "%" PRIu64 " pg", o->tolerance);
+		} else {
+			human_bytes(r, o->residual);
+			human_ubytes(t, o->tolerance);
+		}
+		printf("%-*s %-6s %-8s %11s %10s  %s\n", w, o->id, results_kind_name(o->kind),
+		       results_status_name(o->status), r, t, why(o));
+	}
+	putchar('\n');
+	results_summary_line(res, stdout, 0);
+}
+
+static void json_opt_str(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	if (s)
+		json_str(j, s);
+	else
+		json_null(j);
+}
+
+static void print_json(const struct results *res)
+{
+	static const uint32_t statuses[] = { MEMACCT_CHECK_HOLDS, MEMACCT_CHECK_CAVEAT,
+					     MEMACCT_CHECK_VIOLATED, MEMACCT_CHECK_SKIPPED };
+	struct json j;
+	size_t i;
+
+	json_begin(&j, stdout);
+	json_object_begin(&j);
+	json_key(&j, "results");
+	json_array_begin(&j);
+	for (i = 0; i < res->n; i++) {
+		const struct result *o = &res->v[i];
+		bool skipped = o->status == MEMACCT_CHECK_SKIPPED;
+
+		json_object_begin(&j);
+		json_kv_str(&j, "id", o->id);
+		json_kv_str(&j, "class", results_kind_name(o->kind));
+		json_kv_str(&j, "status", results_status_name(o->status));
+		json_opt_str(&j, "relation", o->relation);
+		if (skipped) {
+			json_key(&j, "lhs");
+			json_null(&j);
+			json_key(&j, "rhs");
+			json_null(&j);
+			json_key(&j, "residual");
+			json_null(&j);
+			json_key(&j, "tolerance");
+			json_null(&j);
+		} else {
+			json_kv_u64(&j, "lhs", o->lhs);
+			json_kv_u64(&j, "rhs", o->rhs);
+			json_kv_i64(&j, "residual", o->residual);
+			json_kv_u64(&j, "tolerance", o->tolerance);
+		}
+		json_kv_str(&j, "unit", o->unit == MEMACCT_UNIT_COUNT ? "count" : "bytes");
+		json_opt_str(&j, "tolerance_source", o->tolerance_source);
+		json_opt_str(&j, "reason", o->reason);
+		json_opt_str(&j, "source", o->source);
+		if (o->caveat)
+			json_kv_str(&j, "caveat", o->caveat);
+		if (o->missing)
+			json_kv_str(&j, "missing", o->missing);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+
+	json_key(&j, "summary");
+	json_object_begin(&j);
+	for (i = 0; i < ARRAY_SIZE(statuses); i++)
+		json_kv_u64(&j, results_status_name(statuses[i]), res->by_status[statuses[i]]);
+	json_kv_u64(&j, "total", res->n);
+	json_object_end(&j);
+
+	json_object_end(&j);
+	json_end(&j);
+}
+
+/* Residuals and tolerances of the results in @unit, as two metric families. */
+static void print_prom_values(const struct results *res, uint32_t unit, const char *residual,
+			      const char *tolerance, const char *what)
+{
+	char help[160];
+	size_t i, n = 0;
+
+	for (i = 0; i < res->n; i++)
+		n += res->v[i].status != MEMACCT_CHECK_SKIPPED && res->v[i].unit == unit;
+	if (!n)
+		return;
+	snprintf(help, sizeof(help),
+		 "Left side minus right side of an identity, in %s (not for skipped ones).", what);
+	prom_family(stdout, residual, "gauge", help);
+	for (i = 0; i < res->n; i++)
+		if (res->v[i].status != MEMACCT_CHECK_SKIPPED && res->v[i].unit == unit)
+			prom_i64(stdout, residual, (const char *const[]){ "id", res->v[i].id, NULL },
+				 res->v[i].residual);
+	snprintf(help, sizeof(help),
+		 "Tolerance an identity's residual was judged against, in %s.", what);
+	prom_family(stdout, tolerance, "gauge", help);
+	for (i = 0; i < res->n; i++)
+		if (res->v[i].status != MEMACCT_CHECK_SKIPPED && res->v[i].unit == unit)
+			prom_u64(stdout, tolerance, (const char *const[]){ "id", res->v[i].id, NULL },
+				 res->v[i].tolerance);
+}
+
+static void print_prom(const struct results *res)
+{
+	static const uint32_t statuses[] = { MEMACCT_CHECK_HOLDS, MEMACCT_CHECK_CAVEAT,
+					     MEMACCT_CHECK_VIOLATED, MEMACCT_CHECK_SKIPPED };
+	size_t i, k;
+
+	prom_family(stdout, "memacct_identity_status", "gauge",
+		    "Verdict of a libmemacct identity: 1 for its status, 0 for the others.");
+	for (i = 0; i < res->n; i++) {
+		const struct result *o = &res->v[i];
+
+		for (k = 0; k < ARRAY_SIZE(statuses); k++)
+			prom_u64(stdout, "memacct_identity_status",
+				 (const char *const[]){ "id", o->id,
+							"class", results_kind_name(o->kind),
+							"status", results_status_name(statuses[k]),
+							NULL },
+				 o->status == statuses[k]);
+	}
+
+	print_prom_values(res, MEMACCT_UNIT_BYTES, "memacct_identity_residual_bytes",
+			  "memacct_identity_tolerance_bytes", "bytes");
+	print_prom_values(res, MEMACCT_UNIT_COUNT, "memacct_identity_residual",
+			  "memacct_identity_tolerance", "a count (huge pages)");
+
+	prom_family(stdout, "memacct_identities", "gauge",
+		    "Number of identities checked, by status.");
+	for (k = 0; k < ARRAY_SIZE(statuses); k++)
+		prom_u64(stdout, "memacct_identities",
+			 (const char *const[]){ "status", results_status_name(statuses[k]), NULL },
+			 res->by_status[statuses[k]]);
+}
+
+struct check_args {
+	const char *tolerance;
+	struct idlist only;
+	struct idlist skip;
+	bool fold;
+	bool list;
+};
+
+static int parse_args(struct cli *cli, int argc, char **argv, struct check_args *a)
+{
+	static const struct option opts[] = {
+		CLI_GLOBAL_OPTIONS,
+		{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "skip", required_argument, NULL, OPT_SKIP },
+		{ "fold", no_argument, NULL, OPT_FOLD },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
+		r = cli_global_option(cli, c, optarg);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case OPT_TOLERANCE:
+			a->tolerance = optarg;
+			break;
+		case OPT_ONLY:
+			r = idlist_add(&a->only, optarg, "--only");
+			if (r != EXIT_OK)
+				return r;
+			break;
+		case OPT_SKIP:
+			r = idlist_add(&a->skip, optarg, "--skip");
+			if (r != EXIT_OK)
+				return r;
+			break;
+		case OPT_FOLD:
+			a->fold = true;
+			break;
+		case OPT_LIST:
+			a->list = true;
+			break;
+		default:
+			return cli_bad_option("check", c, argv);
+		}
+	}
+	if (cli->help)
+		return EXIT_OK;
+	if (optind < argc)
+		return cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
+	r = idlist_validate(&a->only, "--only");
+	if (r == EXIT_OK)
+		r = idlist_validate(&a->skip, "--skip");
+	if (r != EXIT_OK)
+		return r;
+	if (a->list && cli->format == FORMAT_PROM)
+		return cli_usage_error("check", "--list has a table and a json form, not prom");
+	return EXIT_OK;
+}
+
+int cmd_check(struct cli *cli, int argc, char **argv)
+{
+	struct memacct_check_opts opts = { .sz = sizeof(opts) };
+	struct check_args a = { 0 };
+	struct memacct_snapshot *snap = NULL;
+	struct results res = { 0 };
+	struct inputs in = { 0 };
+	int r;
+
+	r = parse_args(cli, argc, argv, &a);
+	if (r != EXIT_OK)
+		goto out;
+	if (cli->help) {
+		help_check(stdout);
+		goto out;
+	}
+	if (a.tolerance) {
+		int e = parse_tolerance(a.tolerance, &opts);
+
+		if (e < 0) {
+			r = cli_usage_error("check", "--tolerance '%s': %s", a.tolerance,
+					    e == -ERANGE ? "out of range (at most 100%, 2^64-1 bytes)" :
+					    "expected bytes (e.g. 4096, 16K) or a percentage "
+					    "(e.g. 0.5%)");
+			goto out;
+		}
+	}
+	if (a.list) {
+		r = print_list(cli);
+		goto out;
+	}
+	opts.only = (const char *const *)a.only.v;
+	opts.skip = (const char *const *)a.skip.v;
+
+	r = inputs_open(&in, cli, 0);
+	if (r == EXIT_OK && a.fold)
+		r = inputs_fold(&in, cli);
+	if (r == EXIT_OK)
+		r = inputs_read_all(&in, cli);
+	if (r == EXIT_OK)
+		r = inputs_snapshot(&in, &snap);
+	if (r == EXIT_OK)
+		r = results_run(&res, snap, &opts);
+	if (r != EXIT_OK)
+		goto out;
+
+	switch (cli->format) {
+	case FORMAT_TABLE:
+		print_table(&res);
+		break;
+	case FORMAT_JSON:
+		print_json(&res);
+		break;
+	case FORMAT_PROM:
+		print_prom(&res);
+		break;
+	}
+	r = res.by_status[MEMACCT_CHECK_VIOLATED] > 0 || res.violated > 0 ? EXIT_VIOLATED : EXIT_OK;
+out:
+	results_free(&res);
+	memacct_snapshot_free(snap);
+	inputs_close(&in);
+	idlist_free(&a.only);
+	idlist_free(&a.skip);
+	return r;
+}
