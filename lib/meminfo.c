@@ -330,6 +330,44 @@ static int take_line(struct memacct_meminfo *mi, const struct scan_kv *kv, const
 	return r;
 }
 
+static inline uint64_t load64(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t load32(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * memcmp(a, b, n) == 0 for the short names of meminfo, without a call: a few
+ * word loads, the last one overlapping. Both sides hold at least n bytes.
+ */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 <= n; i += 8)
+			if (load64(a + i) != load64(b + i))
+				return false;
+		return i == n || load64(a + n - 8) == load64(b + n - 8);
+	}
+	if (n >= 4)
+		return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 /*
  * The hot path. The kernel prints its lines in a fixed order, so line i of
  * this parse almost always has line i's key of the last one: compare the
@@ -352,21 +390,30 @@ static bool fast_line(struct memacct_meminfo *mi, struct scanner *s)
 	if (!key || mi->idx[key] >= 0)
 		return false;
 	len = known[key - 1].len;
-	if ((size_t)(end - p) < len + 3 || memcmp(p, known[key - 1].name, len) || p[len] != ':')
+	if ((size_t)(end - p) < len + 3 || !same_bytes(p, known[key - 1].name, len) || p[len] != ':')
 		return false;
 	p += len + 1;
+	/* Values are right-aligned in a field of 8 or more: skip blanks a word at a time. */
+	while (end - p >= 8 && load64(p) == UINT64_C(0x2020202020202020))
+		p += 8;
 	while (p < end && *p == ' ')
 		p++;
 	d = p;
-	while (p < end && (unsigned char)(*p - '0') < 10 && p - d < 19)
-		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (likely(end - p >= 24)) {
+		/* 19 digits always fit in 64 bits; a 20th sends the line to the scanner. */
+		while ((unsigned char)(*p - '0') < 10 && p - d < 19)
+			v = v * 10 + (uint64_t)(*p++ - '0');
+	} else {
+		while (p < end && (unsigned char)(*p - '0') < 10 && p - d < 19)
+			v = v * 10 + (uint64_t)(*p++ - '0');
+	}
 	if (p == d || p == end)
 		return false;
 	if (*p == '\n' && known[key - 1].count) {
 		unit = MEMACCT_UNIT_COUNT;
 		bytes = v;
-	} else if (end - p >= 4 && p[0] == ' ' && p[1] == 'k' && p[2] == 'B' && p[3] == '\n' &&
-		   !known[key - 1].count && !__builtin_mul_overflow(v, 1024, &bytes)) {
+	} else if (end - p >= 4 && load32(p) == load32(" kB\n") && !known[key - 1].count &&
+		   !__builtin_mul_overflow(v, 1024, &bytes)) {
 		unit = MEMACCT_UNIT_BYTES;
 		p += 3;
 	} else {
@@ -432,7 +479,7 @@ int memacct_meminfo_parse(struct memacct_meminfo *mi, const char *buf, size_t le
 	}
 
 	/* Names copied into the arena are resolved only now: it may have moved. */
-	for (size_t i = 0; i < mi->n; i++)
+	for (size_t i = 0; mi->arena_len && i < mi->n; i++)
 		if (mi->e[i].name_off != UINT32_MAX)
 			mi->e[i].name = mi->arena + mi->e[i].name_off;
 	return 0;
