@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libFuzzer harness for memacct_zoneinfo_parse(). Invariants:
+ *  - strict fails only with -EBADMSG, -EOVERFLOW (or -ENOMEM), leaving no
+ *    zone; lenient never fails on content;
+ *  - on success every zone has a name, each key reads 0 or -ENOENT, an
+ *    unknown key -EOPNOTSUPP, zones are unique by (node, name), and
+ *    _get_max_threshold is the highest zone threshold (-ENOENT when none);
+ *  - when strict succeeds, lenient gives the same zones and skips none;
+ *  - handles reused across inputs give what fresh handles give.
+ */
+#include "fuzz-common.h"
+
+#define NKEYS 5	/* MEMACCT_ZONEINFO_FREE .. MEMACCT_ZONEINFO_THRESHOLD */
+
+static struct memacct_zoneinfo *strict_zi, *lenient_zi;
+
+static void check_empty(const struct memacct_zoneinfo *zi)
+{
+	uint64_t v;
+
+	CHECK(memacct_zoneinfo_count(zi) == 0);
+	CHECK(memacct_zoneinfo_at(zi, 0, NULL, NULL) == -ERANGE);
+	CHECK(memacct_zoneinfo_get(zi, 0, MEMACCT_ZONEINFO_FREE, &v) == -ERANGE);
+	CHECK(memacct_zoneinfo_get_max_threshold(zi, &v) == -ENOENT);
+}
+
+static void check_consistent(const struct memacct_zoneinfo *zi, int lenient)
+{
+	int n = memacct_zoneinfo_count(zi), have_thr = 0, r;
+	uint64_t max_thr = 0, v;
+
+	CHECK(n >= 0);
+	CHECK(lenient || memacct_zoneinfo_count_skipped(zi) == 0);
+	for (int i = 0; i < n; i++) {
+		const char *zone = NULL;
+		uint32_t node;
+
+		CHECK(memacct_zoneinfo_at(zi, (size_t)i, &node, &zone) == 0);
+		CHECK(zone && zone[0]);
+		for (const char *p = zone; *p; p++)
+			CHECK((unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f);
+		for (uint32_t k = 1; k <= NKEYS; k++) {
+			r = memacct_zoneinfo_get(zi, (size_t)i, k, &v);
+			CHECK(r == 0 || r == -ENOENT);
+			if (r == 0 && k == MEMACCT_ZONEINFO_THRESHOLD) {
+				have_thr = 1;
+				if (v > max_thr)
+					max_thr = v;
+			}
+		}
+		CHECK(memacct_zoneinfo_get(zi, (size_t)i, 0, &v) == -EOPNOTSUPP);
+		for (int j = 0; j < i && n <= 256; j++) {
+			const char *zj;
+			uint32_t nj;
+
+			CHECK(memacct_zoneinfo_at(zi, (size_t)j, &nj, &zj) == 0);
+			CHECK(nj != node || strcmp(zj, zone));
+		}
+	}
+	CHECK(memacct_zoneinfo_at(zi, (size_t)n, NULL, NULL) == -ERANGE);
+	CHECK(memacct_zoneinfo_get(zi, (size_t)n, MEMACCT_ZONEINFO_FREE, &v) == -ERANGE);
+	r = memacct_zoneinfo_get_max_threshold(zi, &v);
+	if (have_thr)
+		CHECK(r == 0 && v == max_thr);
+	else
+		CHECK(r == -ENOENT);
+}
+
+static void check_same(const struct memacct_zoneinfo *a, const struct memacct_zoneinfo *b)
+{
+	int n = memacct_zoneinfo_count(a);
+
+	CHECK(memacct_zoneinfo_count(b) == n);
+	CHECK(memacct_zoneinfo_count_skipped(a) == memacct_zoneinfo_count_skipped(b));
+	for (int i = 0; i < n; i++) {
+		const char *za, *zb;
+		uint32_t na, nb;
+
+		CHECK(memacct_zoneinfo_at(a, (size_t)i, &na, &za) == 0);
+		CHECK(memacct_zoneinfo_at(b, (size_t)i, &nb, &zb) == 0);
+		CHECK(na == nb && !strcmp(za, zb));
+		for (uint32_t k = 1; k <= NKEYS; k++) {
+			uint64_t va = 1, vb = 2;
+			int ra = memacct_zoneinfo_get(a, (size_t)i, k, &va);
+			int rb = memacct_zoneinfo_get(b, (size_t)i, k, &vb);
+
+			CHECK(ra == rb && (ra < 0 || va == vb));
+		}
+	}
+}
+
+static void parse_fresh(const char *buf, size_t len, uint32_t flags, int expect,
+			const struct memacct_zoneinfo *reused)
+{
+	struct memacct_zoneinfo *zi = NULL;
+
+	CHECK(memacct_zoneinfo_new(&zi) == 0);
+	CHECK(memacct_zoneinfo_set_flags(zi, flags) == 0);
+	CHECK(memacct_zoneinfo_parse(zi, buf, len, NULL) == expect);
+	if (expect == 0)
+		check_same(zi, reused);
+	memacct_zoneinfo_free(zi);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct memacct_diag d = { .sz = sizeof(d) };
+	const char *buf = (const char *)data;
+	int rs, rl;
+
+	if (!strict_zi) {
+		CHECK(memacct_zoneinfo_new(&strict_zi) == 0);
+		CHECK(memacct_zoneinfo_new(&lenient_zi) == 0);
+		CHECK(memacct_zoneinfo_set_flags(lenient_zi, MEMACCT_PARSE_SKIP_BAD_LINES) == 0);
+	}
+
+	rs = memacct_zoneinfo_parse(strict_zi, buf, size, &d);
+	CHECK(strict_result_ok(rs));
+	if (rs < 0) {
+		check_failure_diag(&d, rs);
+		check_empty(strict_zi);
+	} else {
+		check_consistent(strict_zi, 0);
+	}
+	parse_fresh(buf, size, 0, rs, strict_zi);
+
+	rl = memacct_zoneinfo_parse(lenient_zi, buf, size, NULL);
+	CHECK(lenient_result_ok(rl));
+	if (rl == 0)
+		check_consistent(lenient_zi, 1);
+	else
+		check_empty(lenient_zi);
+	if (rs == 0) {
+		CHECK(rl == 0);
+		check_same(strict_zi, lenient_zi);
+	}
+	parse_fresh(buf, size, MEMACCT_PARSE_SKIP_BAD_LINES, rl, lenient_zi);
+	return 0;
+}
