@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
-#include "nametab.h"
+#include "lineparse.h"
 #include "scan.h"
 
 /*
@@ -11,7 +11,6 @@
  */
 
 #define MAX_ORDERS 64	/* count << order must stay a 64-bit shift */
-#define MAX_NAME 64
 
 struct zone {
 	uint64_t free_pages;	/* sum of count << order, valid unless overflow */
@@ -28,11 +27,7 @@ struct memacct_buddyinfo {
 	size_t n, cap;
 	uint64_t *counts;
 	size_t ncounts, counts_cap;
-	char *names;
-	size_t names_len, names_cap;
-	struct nametab tab;
-	uint32_t flags;
-	uint32_t skipped;
+	struct lineparse lp;
 };
 
 int memacct_buddyinfo_new(struct memacct_buddyinfo **ret)
@@ -52,8 +47,7 @@ struct memacct_buddyinfo *memacct_buddyinfo_free(struct memacct_buddyinfo *bi)
 	if (bi) {
 		free(bi->z);
 		free(bi->counts);
-		free(bi->names);
-		nametab_free(&bi->tab);
+		lineparse_free(&bi->lp);
 		free(bi);
 	}
 	return NULL;
@@ -62,37 +56,15 @@ struct memacct_buddyinfo *memacct_buddyinfo_free(struct memacct_buddyinfo *bi)
 int memacct_buddyinfo_set_flags(struct memacct_buddyinfo *bi, uint32_t flags)
 {
 	assert_return(bi, -EINVAL);
-	assert_return(!(flags & ~(uint32_t)MEMACCT_PARSE_SKIP_BAD_LINES), -EINVAL);
-	bi->flags = flags;
-	return 0;
+	return lineparse_set_flags(&bi->lp, flags);
 }
 
-static void reset(struct memacct_buddyinfo *bi)
+static void reset(void *obj)
 {
+	struct memacct_buddyinfo *bi = obj;
+
 	bi->n = 0;
 	bi->ncounts = 0;
-	bi->names_len = 0;
-	nametab_clear(&bi->tab);
-}
-
-/* Make room for @more elements of @elsz bytes past @len in *@p (capacity *@cap). */
-static int grow(void **p, size_t *cap, size_t len, size_t more, size_t elsz, size_t first)
-{
-	size_t need = len + more, c;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	if (need > UINT32_MAX)
-		return -EFBIG;
-	for (c = *cap ? *cap : first; c < need; c *= 2)
-		;
-	q = realloc(*p, c * elsz);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = c;
-	return 0;
 }
 
 static bool zone_eq(const void *ctx, uint32_t idx, const char *name, size_t len, uint32_t node)
@@ -100,86 +72,21 @@ static bool zone_eq(const void *ctx, uint32_t idx, const char *name, size_t len,
 	const struct memacct_buddyinfo *bi = ctx;
 	const struct zone *z = &bi->z[idx];
 
-	return z->node == node && z->name_len == len && !memcmp(bi->names + z->name_off, name, len);
+	return z->node == node && z->name_len == len &&
+	       !memcmp(bi->lp.names + z->name_off, name, len);
 }
 
-struct bad {
-	const char *msg;
-	const char *key;
-	size_t key_len;
-	uint32_t col;
-};
-
-static int fail(struct bad *b, const char *line, const char *at, const char *msg, int err)
+static int take_line(void *obj, const char *line, const char *p, const char *end, struct bad *b)
 {
-	b->col = (uint32_t)(at - line) + 1;
-	b->msg = msg;
-	return err;
-}
-
-/* "Node N, zone NAME"; *p is left just past NAME. */
-static int zone_header(const char *line, const char *end, const char **p, uint32_t *ret_node,
-		       const char **ret_name, size_t *ret_len, struct bad *b)
-{
-	const char *q = *p, *name;
-	uint64_t node;
-	int r;
-
-	scan_blanks(&q, end);
-	if (end - q < 4 || memcmp(q, "Node", 4))
-		return fail(b, line, q, "expected \"Node N, zone NAME\"", -EBADMSG);
-	q += 4;
-	if (q == end || (*q != ' ' && *q != '\t'))
-		return fail(b, line, q, "expected a blank after \"Node\"", -EBADMSG);
-	scan_blanks(&q, end);
-	r = scan_u64(&q, end, &node);
-	if (r == 0 && node > UINT32_MAX)
-		r = -EOVERFLOW;
-	if (r < 0)
-		return fail(b, line, q, r == -EOVERFLOW ? "node number too large" :
-			    "expected a node number", r);
-	if (q == end || *q != ',')
-		return fail(b, line, q, "expected ',' after the node number", -EBADMSG);
-	q++;
-	scan_blanks(&q, end);
-	if (end - q < 4 || memcmp(q, "zone", 4))
-		return fail(b, line, q, "expected \"zone\"", -EBADMSG);
-	q += 4;
-	if (q == end || (*q != ' ' && *q != '\t'))
-		return fail(b, line, q, "expected a blank after \"zone\"", -EBADMSG);
-	scan_blanks(&q, end);
-	name = q;
-	while (q < end && *q != ' ' && *q != '\t') {
-		if ((unsigned char)*q <= 0x20 || (unsigned char)*q >= 0x7f)
-			return fail(b, line, q, "control or non-ASCII byte in zone name", -EBADMSG);
-		q++;
-	}
-	if (q == name)
-		return fail(b, line, q, "no zone name", -EBADMSG);
-	if (q - name > MAX_NAME)
-		return fail(b, line, name, "zone name longer than 64 bytes", -EBADMSG);
-	b->key = name;
-	b->key_len = (size_t)(q - name);
-	*ret_node = (uint32_t)node;
-	*ret_name = name;
-	*ret_len = (size_t)(q - name);
-	*p = q;
-	return 0;
-}
-
-static int take_line(struct memacct_buddyinfo *bi, const char *line, size_t len, struct bad *b)
-{
-	const char *end = line + len, *p = line, *name;
+	struct memacct_buddyinfo *bi = obj;
+	const char *name;
 	uint64_t counts[MAX_ORDERS], sum = 0;
-	uint32_t node, orders = 0, hash;
+	uint32_t node, orders = 0, hash, name_off;
 	bool overflow = false;
 	size_t name_len;
 	struct zone *z;
 	int r;
 
-	if (memchr(line, '\0', len))
-		return fail(b, line, (const char *)memchr(line, '\0', len), "NUL byte in line",
-			    -EBADMSG);
 	r = zone_header(line, end, &p, &node, &name, &name_len, b);
 	if (r < 0)
 		return r;
@@ -206,7 +113,7 @@ static int take_line(struct memacct_buddyinfo *bi, const char *line, size_t len,
 		return fail(b, line, p, "no block counts after the zone name", -EBADMSG);
 
 	hash = nametab_hash(name, name_len, node);
-	if (nametab_find(&bi->tab, hash, name, name_len, node, zone_eq, bi) >= 0)
+	if (nametab_find(&bi->lp.tab, hash, name, name_len, node, zone_eq, bi) >= 0)
 		return fail(b, line, name, "duplicate zone", -EBADMSG);
 
 	r = grow((void **)&bi->z, &bi->cap, bi->n, 1, sizeof(*bi->z), 8);
@@ -214,9 +121,8 @@ static int take_line(struct memacct_buddyinfo *bi, const char *line, size_t len,
 		r = grow((void **)&bi->counts, &bi->counts_cap, bi->ncounts, orders,
 			 sizeof(*bi->counts), 64);
 	if (r == 0)
-		r = grow((void **)&bi->names, &bi->names_cap, bi->names_len, name_len + 1, 1, 64);
-	if (r == 0)
-		r = nametab_add(&bi->tab, hash, (uint32_t)bi->n);
+		r = lineparse_add_name(&bi->lp, name, name_len, hash, (uint32_t)bi->n, 64,
+				       &name_off);
 	if (r < 0)
 		return fail(b, line, line, "out of memory", r);
 
@@ -228,57 +134,17 @@ static int take_line(struct memacct_buddyinfo *bi, const char *line, size_t len,
 	z->counts_off = (uint32_t)bi->ncounts;
 	memcpy(bi->counts + bi->ncounts, counts, orders * sizeof(*counts));
 	bi->ncounts += orders;
-	z->name_off = (uint32_t)bi->names_len;
+	z->name_off = name_off;
 	z->name_len = (uint32_t)name_len;
-	memcpy(bi->names + bi->names_len, name, name_len);
-	bi->names[bi->names_len + name_len] = '\0';
-	bi->names_len += name_len + 1;
 	return 0;
 }
 
 int memacct_buddyinfo_parse(struct memacct_buddyinfo *bi, const char *buf, size_t len,
 			    struct memacct_diag *diag)
 {
-	struct scanner s;
-	struct bad first = { 0 };
-	uint32_t first_line = 0;
-	int first_err = 0;
-	const char *line;
-	size_t n;
-	int r;
-
 	assert_return(bi, -EINVAL);
 	assert_return(buf || len == 0, -EINVAL);
-
-	reset(bi);
-	bi->skipped = 0;
-	scanner_init(&s, buf, len);
-	while (scan_next_line(&s, &line, &n)) {
-		struct bad b = { 0 };
-		const char *p = line;
-
-		scan_blanks(&p, line + n);
-		if (p == line + n)
-			continue;
-		r = take_line(bi, line, n, &b);
-		if (likely(r == 0))
-			continue;
-		if (r != -ENOMEM && r != -EFBIG && (bi->flags & MEMACCT_PARSE_SKIP_BAD_LINES)) {
-			if (bi->skipped++ == 0) {
-				first = b;
-				first_line = s.lineno;
-				first_err = r;
-			}
-			continue;
-		}
-		diag_set(diag, r, s.lineno, b.col, b.key, b.key_len, b.msg);
-		reset(bi);
-		return r;
-	}
-	if (bi->skipped)
-		diag_set(diag, first_err, first_line, first.col, first.key, first.key_len,
-			 first.msg);
-	return 0;
+	return lineparse_run(&bi->lp, buf, len, take_line, reset, bi, diag);
 }
 
 int memacct_buddyinfo_read(struct memacct_buddyinfo *bi, struct memacct_source *src,
@@ -306,7 +172,7 @@ int memacct_buddyinfo_count(const struct memacct_buddyinfo *bi)
 int memacct_buddyinfo_count_skipped(const struct memacct_buddyinfo *bi)
 {
 	assert_return(bi, -EINVAL);
-	return (int)bi->skipped;
+	return (int)bi->lp.skipped;
 }
 
 int memacct_buddyinfo_at(const struct memacct_buddyinfo *bi, size_t i, uint32_t *ret_node,
@@ -323,7 +189,7 @@ int memacct_buddyinfo_at(const struct memacct_buddyinfo *bi, size_t i, uint32_t 
 	if (ret_node)
 		*ret_node = z->node;
 	if (ret_zone)
-		*ret_zone = bi->names + z->name_off;
+		*ret_zone = bi->lp.names + z->name_off;
 	if (ret_orders)
 		*ret_orders = z->orders;
 	if (ret_free_pages)

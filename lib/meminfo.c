@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "lineparse.h"
 #include "meminfo-internal.h"
 #include "scan.h"
 
@@ -158,27 +159,7 @@ static void reset(struct memacct_meminfo *mi)
 
 static int arena_put(struct memacct_meminfo *mi, const char *s, size_t len, uint32_t *ret_off)
 {
-	size_t need = mi->arena_len + len + 1;
-
-	if (need > UINT32_MAX)
-		return -EFBIG;
-	if (need > mi->arena_cap) {
-		size_t cap = mi->arena_cap ? mi->arena_cap : 256;
-		char *a;
-
-		while (cap < need)
-			cap *= 2;
-		a = realloc(mi->arena, cap);
-		if (!a)
-			return -ENOMEM;
-		mi->arena = a;
-		mi->arena_cap = cap;
-	}
-	memcpy(mi->arena + mi->arena_len, s, len);
-	mi->arena[mi->arena_len + len] = '\0';
-	*ret_off = (uint32_t)mi->arena_len;
-	mi->arena_len = need;
-	return 0;
+	return text_append(&mi->arena, &mi->arena_len, &mi->arena_cap, s, len, 256, ret_off);
 }
 
 static struct entry *entry_add(struct memacct_meminfo *mi)
@@ -455,7 +436,7 @@ int memacct_meminfo_parse(struct memacct_meminfo *mi, const char *buf, size_t le
 		r = take_line(mi, &kv, &msg, &col);
 		if (likely(r == 0))
 			continue;
-		if (r != -ENOMEM && r != -EFBIG && (mi->flags & MEMACCT_PARSE_SKIP_BAD_LINES)) {
+		if (skippable(r, mi->flags)) {
 			if (mi->skipped++ == 0) {
 				mi->first_skip.sz = sizeof(mi->first_skip);
 				diag_set(&mi->first_skip, r, kv.lineno, col, kv.key, kv.key_len, msg);

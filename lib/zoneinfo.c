@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
-#include "nametab.h"
+#include "lineparse.h"
 #include "scan.h"
 
 /*
@@ -13,7 +13,6 @@
  * "  vm stats threshold: %d". Everything else is passed over.
  */
 
-#define MAX_NAME 64
 #define NKEYS 5
 
 struct zone {
@@ -27,11 +26,7 @@ struct zone {
 struct memacct_zoneinfo {
 	struct zone *z;
 	size_t n, cap;
-	char *names;
-	size_t names_len, names_cap;
-	struct nametab tab;
-	uint32_t flags;
-	uint32_t skipped;
+	struct lineparse lp;
 };
 
 int memacct_zoneinfo_new(struct memacct_zoneinfo **ret)
@@ -50,8 +45,7 @@ struct memacct_zoneinfo *memacct_zoneinfo_free(struct memacct_zoneinfo *zi)
 {
 	if (zi) {
 		free(zi->z);
-		free(zi->names);
-		nametab_free(&zi->tab);
+		lineparse_free(&zi->lp);
 		free(zi);
 	}
 	return NULL;
@@ -60,35 +54,14 @@ struct memacct_zoneinfo *memacct_zoneinfo_free(struct memacct_zoneinfo *zi)
 int memacct_zoneinfo_set_flags(struct memacct_zoneinfo *zi, uint32_t flags)
 {
 	assert_return(zi, -EINVAL);
-	assert_return(!(flags & ~(uint32_t)MEMACCT_PARSE_SKIP_BAD_LINES), -EINVAL);
-	zi->flags = flags;
-	return 0;
+	return lineparse_set_flags(&zi->lp, flags);
 }
 
-static void reset(struct memacct_zoneinfo *zi)
+static void reset(void *obj)
 {
+	struct memacct_zoneinfo *zi = obj;
+
 	zi->n = 0;
-	zi->names_len = 0;
-	nametab_clear(&zi->tab);
-}
-
-static int grow(void **p, size_t *cap, size_t len, size_t more, size_t elsz, size_t first)
-{
-	size_t need = len + more, c;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	if (need > UINT32_MAX)
-		return -EFBIG;
-	for (c = *cap ? *cap : first; c < need; c *= 2)
-		;
-	q = realloc(*p, c * elsz);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = c;
-	return 0;
 }
 
 static bool zone_eq(const void *ctx, uint32_t idx, const char *name, size_t len, uint32_t node)
@@ -96,101 +69,39 @@ static bool zone_eq(const void *ctx, uint32_t idx, const char *name, size_t len,
 	const struct memacct_zoneinfo *zi = ctx;
 	const struct zone *z = &zi->z[idx];
 
-	return z->node == node && z->name_len == len && !memcmp(zi->names + z->name_off, name, len);
-}
-
-struct bad {
-	const char *msg;
-	const char *key;
-	size_t key_len;
-	uint32_t col;
-};
-
-static int fail(struct bad *b, const char *line, const char *at, const char *msg, int err)
-{
-	b->col = (uint32_t)(at - line) + 1;
-	b->msg = msg;
-	return err;
+	return z->node == node && z->name_len == len &&
+	       !memcmp(zi->lp.names + z->name_off, name, len);
 }
 
 /* "Node N, zone NAME" and nothing after but blanks. */
-static int zone_header(const char *line, const char *end, uint32_t *ret_node,
-		       const char **ret_name, size_t *ret_len, struct bad *b)
+static int add_zone(struct memacct_zoneinfo *zi, const char *line, const char *end, struct bad *b)
 {
-	const char *q = line, *name;
-	uint64_t node;
-	int r;
-
-	q += 4;	/* "Node", checked by the caller */
-	if (q == end || (*q != ' ' && *q != '\t'))
-		return fail(b, line, q, "expected a blank after \"Node\"", -EBADMSG);
-	scan_blanks(&q, end);
-	r = scan_u64(&q, end, &node);
-	if (r == 0 && node > UINT32_MAX)
-		r = -EOVERFLOW;
-	if (r < 0)
-		return fail(b, line, q, r == -EOVERFLOW ? "node number too large" :
-			    "expected a node number", r);
-	if (q == end || *q != ',')
-		return fail(b, line, q, "expected ',' after the node number", -EBADMSG);
-	q++;
-	scan_blanks(&q, end);
-	if (end - q < 4 || memcmp(q, "zone", 4))
-		return fail(b, line, q, "expected \"zone\"", -EBADMSG);
-	q += 4;
-	if (q == end || (*q != ' ' && *q != '\t'))
-		return fail(b, line, q, "expected a blank after \"zone\"", -EBADMSG);
-	scan_blanks(&q, end);
-	name = q;
-	while (q < end && *q != ' ' && *q != '\t') {
-		if ((unsigned char)*q <= 0x20 || (unsigned char)*q >= 0x7f)
-			return fail(b, line, q, "control or non-ASCII byte in zone name", -EBADMSG);
-		q++;
-	}
-	if (q == name)
-		return fail(b, line, q, "no zone name", -EBADMSG);
-	if (q - name > MAX_NAME)
-		return fail(b, line, name, "zone name longer than 64 bytes", -EBADMSG);
-	b->key = name;
-	b->key_len = (size_t)(q - name);
-	scan_blanks(&q, end);
-	if (q != end)
-		return fail(b, line, q, "text after the zone name", -EBADMSG);
-	*ret_node = (uint32_t)node;
-	*ret_name = name;
-	*ret_len = b->key_len;
-	return 0;
-}
-
-static int add_zone(struct memacct_zoneinfo *zi, const char *line, size_t len, struct bad *b)
-{
-	const char *name;
-	uint32_t node, hash;
+	const char *p = line, *name;
+	uint32_t node, hash, name_off;
 	size_t name_len;
 	struct zone *z;
 	int r;
 
-	r = zone_header(line, line + len, &node, &name, &name_len, b);
+	r = zone_header(line, end, &p, &node, &name, &name_len, b);
 	if (r < 0)
 		return r;
+	scan_blanks(&p, end);
+	if (p != end)
+		return fail(b, line, p, "text after the zone name", -EBADMSG);
 	hash = nametab_hash(name, name_len, node);
-	if (nametab_find(&zi->tab, hash, name, name_len, node, zone_eq, zi) >= 0)
+	if (nametab_find(&zi->lp.tab, hash, name, name_len, node, zone_eq, zi) >= 0)
 		return fail(b, line, name, "duplicate zone", -EBADMSG);
 	r = grow((void **)&zi->z, &zi->cap, zi->n, 1, sizeof(*zi->z), 8);
 	if (r == 0)
-		r = grow((void **)&zi->names, &zi->names_cap, zi->names_len, name_len + 1, 1, 64);
-	if (r == 0)
-		r = nametab_add(&zi->tab, hash, (uint32_t)zi->n);
+		r = lineparse_add_name(&zi->lp, name, name_len, hash, (uint32_t)zi->n, 64,
+				       &name_off);
 	if (r < 0)
 		return fail(b, line, line, "out of memory", r);
 	z = &zi->z[zi->n++];
 	memset(z, 0, sizeof(*z));
 	z->node = node;
-	z->name_off = (uint32_t)zi->names_len;
+	z->name_off = name_off;
 	z->name_len = (uint32_t)name_len;
-	memcpy(zi->names + zi->names_len, name, name_len);
-	zi->names[zi->names_len + name_len] = '\0';
-	zi->names_len += name_len + 1;
 	return 0;
 }
 
@@ -208,22 +119,18 @@ static bool word(const char **p, const char *end, const char *w)
 	return true;
 }
 
-static int take_line(struct memacct_zoneinfo *zi, const char *line, size_t len, struct bad *b)
+static int take_line(void *obj, const char *line, const char *p, const char *end, struct bad *b)
 {
-	const char *end = line + len, *p = line, *k, *nul;
+	struct memacct_zoneinfo *zi = obj;
+	const char *k = p;
 	uint32_t key = 0;
 	uint64_t value;
 	struct zone *z;
 	int r;
 
-	nul = memchr(line, '\0', len);
-	if (nul)
-		return fail(b, line, nul, "NUL byte in line", -EBADMSG);
-	if (len >= 4 && !memcmp(line, "Node", 4))
-		return add_zone(zi, line, len, b);
+	if (end - line >= 4 && !memcmp(line, "Node", 4))
+		return add_zone(zi, line, end, b);
 
-	scan_blanks(&p, end);
-	k = p;
 	if (word(&p, end, "pages")) {
 		if (word(&p, end, "free"))
 			key = MEMACCT_ZONEINFO_FREE;
@@ -272,42 +179,9 @@ static int take_line(struct memacct_zoneinfo *zi, const char *line, size_t len, 
 int memacct_zoneinfo_parse(struct memacct_zoneinfo *zi, const char *buf, size_t len,
 			   struct memacct_diag *diag)
 {
-	struct scanner s;
-	struct bad first = { 0 };
-	uint32_t first_line = 0;
-	int first_err = 0;
-	const char *line;
-	size_t n;
-	int r;
-
 	assert_return(zi, -EINVAL);
 	assert_return(buf || len == 0, -EINVAL);
-
-	reset(zi);
-	zi->skipped = 0;
-	scanner_init(&s, buf, len);
-	while (scan_next_line(&s, &line, &n)) {
-		struct bad b = { 0 };
-
-		r = take_line(zi, line, n, &b);
-		if (likely(r == 0))
-			continue;
-		if (r != -ENOMEM && r != -EFBIG && (zi->flags & MEMACCT_PARSE_SKIP_BAD_LINES)) {
-			if (zi->skipped++ == 0) {
-				first = b;
-				first_line = s.lineno;
-				first_err = r;
-			}
-			continue;
-		}
-		diag_set(diag, r, s.lineno, b.col, b.key, b.key_len, b.msg);
-		reset(zi);
-		return r;
-	}
-	if (zi->skipped)
-		diag_set(diag, first_err, first_line, first.col, first.key, first.key_len,
-			 first.msg);
-	return 0;
+	return lineparse_run(&zi->lp, buf, len, take_line, reset, zi, diag);
 }
 
 int memacct_zoneinfo_read(struct memacct_zoneinfo *zi, struct memacct_source *src,
@@ -329,7 +203,7 @@ int memacct_zoneinfo_read(struct memacct_zoneinfo *zi, struct memacct_source *sr
 int memacct_zoneinfo_count_skipped(const struct memacct_zoneinfo *zi)
 {
 	assert_return(zi, -EINVAL);
-	return (int)zi->skipped;
+	return (int)zi->lp.skipped;
 }
 
 int memacct_zoneinfo_count(const struct memacct_zoneinfo *zi)
@@ -347,7 +221,7 @@ int memacct_zoneinfo_at(const struct memacct_zoneinfo *zi, size_t i, uint32_t *r
 	if (ret_node)
 		*ret_node = zi->z[i].node;
 	if (ret_zone)
-		*ret_zone = zi->names + zi->z[i].name_off;
+		*ret_zone = zi->lp.names + zi->z[i].name_off;
 	return 0;
 }
 

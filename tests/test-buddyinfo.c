@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "test-util.h"
 #include "memacct.h"
@@ -112,13 +109,7 @@ static void expect_fail(const char *text, size_t len, int err, uint32_t line, ui
 	uint64_t v;
 
 	assert_int_equal(memacct_buddyinfo_parse(bi, text, len, &d), err);
-	assert_int_equal(d.error, err);
-	assert_int_equal(d.line, line);
-	if (col)
-		assert_int_equal(d.column, col);
-	if (key)
-		assert_string_equal(d.key, key);
-	assert_non_null(d.message);
+	assert_diag(&d, err, line, col, key);
 	/* A failed parse leaves nothing behind. */
 	assert_int_equal(memacct_buddyinfo_count(bi), 0);
 	assert_int_equal(memacct_buddyinfo_get_free_pages(bi, &v), -ENOENT);
@@ -212,13 +203,11 @@ static void test_nul(void **state)
 static void test_long_line(void **state)
 {
 	const size_t n = 1 << 20;
-	char *buf = malloc(n + 64);
+	char *buf = xmalloc(n + 64);
 	struct memacct_buddyinfo *bi = new_bi();
 	struct memacct_diag d = { .sz = sizeof(d) };
 	size_t len;
 
-	if (!buf)
-		abort();
 	/* A megabyte of block counts: far past any order the kernel has. */
 	len = (size_t)sprintf(buf, "Node 0, zone DMA");
 	while (len < n) {
@@ -326,28 +315,22 @@ static void test_reuse(void **state)
 /* _read goes through a source: a fixture-shaped tree made here. */
 static void test_read(void **state)
 {
-	char dir[] = "/tmp/memacct-test-buddyinfo-XXXXXX", path[64];
 	struct memacct_buddyinfo *bi = new_bi();
 	struct memacct_source *src = NULL;
 	struct memacct_diag d = { .sz = sizeof(d) };
+	struct tmp_root root;
 	uint64_t v;
-	FILE *f;
 
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(memacct_source_new(dir, NULL, &src), 0);
+	tmp_root_make(&root, "buddyinfo");
+	assert_int_equal(memacct_source_new(root.dir, NULL, &src), 0);
 	assert_int_equal(memacct_buddyinfo_read(bi, src, &d), -ENOENT);
 
-	snprintf(path, sizeof(path), "%s/buddyinfo", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(real, f);
-	fclose(f);
+	tmp_root_write(&root, real);
 	assert_int_equal(memacct_buddyinfo_read(bi, src, NULL), 0);
 	assert_int_equal(memacct_buddyinfo_get_free_pages(bi, &v), 0);
 	assert_u64_equal(v, DMA_FREE + DMA32_FREE + NORMAL_FREE);
 
-	unlink(path);
-	rmdir(dir);
+	tmp_root_remove(&root);
 	memacct_source_free(src);
 	memacct_buddyinfo_free(bi);
 }

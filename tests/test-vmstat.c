@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <inttypes.h>
-#include <unistd.h>
 
 #include "test-util.h"
 #include "memacct.h"
@@ -82,12 +81,7 @@ static void expect_fail(const char *text, size_t len, int err, uint32_t line, ui
 	uint64_t v;
 
 	assert_int_equal(memacct_vmstat_parse(vs, text, len, &d), err);
-	assert_int_equal(d.error, err);
-	assert_int_equal(d.line, line);
-	assert_int_equal(d.column, col);
-	if (key)
-		assert_string_equal(d.key, key);
-	assert_non_null(d.message);
+	assert_diag(&d, err, line, col, key);
 	assert_int_equal(memacct_vmstat_count(vs), 0);
 	assert_int_equal(memacct_vmstat_get_by_name(vs, "nr_free_pages", &v), -ENOENT);
 	memacct_vmstat_free(vs);
@@ -146,12 +140,10 @@ static void test_nul(void **state)
 static void test_long_line(void **state)
 {
 	const size_t n = 1 << 20;
-	char *buf = malloc(n + 64);
+	char *buf = xmalloc(n + 64);
 	struct memacct_vmstat *vs = new_vs();
 	struct memacct_diag d = { .sz = sizeof(d) };
 
-	if (!buf)
-		abort();
 	/* A megabyte-long name. */
 	memset(buf, 'n', n);
 	memcpy(buf + n, " 1\n", 3);
@@ -194,10 +186,8 @@ static void test_many(void **state)
 {
 	struct memacct_vmstat *vs = new_vs();
 	size_t cap = 5000 * 32, len = 0;
-	char *buf = malloc(cap), name[32];
+	char *buf = xmalloc(cap), name[32];
 
-	if (!buf)
-		abort();
 	for (int i = 0; i < 5000; i++)
 		len += (size_t)snprintf(buf + len, cap - len, "counter_%d %d\n", i, i * 3);
 	assert_int_equal(memacct_vmstat_parse(vs, buf, len, NULL), 0);
@@ -252,23 +242,17 @@ static void test_empty(void **state)
 
 static void test_read(void **state)
 {
-	char dir[] = "/tmp/memacct-test-vmstat-XXXXXX", path[64];
 	struct memacct_vmstat *vs = new_vs();
 	struct memacct_source *src = NULL;
-	FILE *f;
+	struct tmp_root root;
 
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(memacct_source_new(dir, NULL, &src), 0);
+	tmp_root_make(&root, "vmstat");
+	assert_int_equal(memacct_source_new(root.dir, NULL, &src), 0);
 	assert_int_equal(memacct_vmstat_read(vs, src, NULL), -ENOENT);
-	snprintf(path, sizeof(path), "%s/vmstat", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(real, f);
-	fclose(f);
+	tmp_root_write(&root, real);
 	assert_int_equal(memacct_vmstat_read(vs, src, NULL), 0);
 	assert_u64_equal(get(vs, "nr_free_pages"), 1099399);
-	unlink(path);
-	rmdir(dir);
+	tmp_root_remove(&root);
 	memacct_source_free(src);
 	memacct_vmstat_free(vs);
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <inttypes.h>
-#include <unistd.h>
 
 #include "test-util.h"
 #include "memacct.h"
@@ -151,12 +150,7 @@ static void expect_fail(const char *text, size_t len, int err, uint32_t line, ui
 	uint64_t v;
 
 	assert_int_equal(memacct_zoneinfo_parse(zi, text, len, &d), err);
-	assert_int_equal(d.error, err);
-	assert_int_equal(d.line, line);
-	assert_int_equal(d.column, col);
-	if (key)
-		assert_string_equal(d.key, key);
-	assert_non_null(d.message);
+	assert_diag(&d, err, line, col, key);
 	assert_int_equal(memacct_zoneinfo_count(zi), 0);
 	assert_int_equal(memacct_zoneinfo_get_max_threshold(zi, &v), -ENOENT);
 	memacct_zoneinfo_free(zi);
@@ -232,13 +226,11 @@ static void test_nul(void **state)
 static void test_long_line(void **state)
 {
 	const size_t n = 1 << 20;
-	char *buf = malloc(n + 64);
+	char *buf = xmalloc(n + 64);
 	struct memacct_zoneinfo *zi = new_zi();
 	struct memacct_diag d = { .sz = sizeof(d) };
 	size_t len;
 
-	if (!buf)
-		abort();
 	/* A megabyte-long line the parser does not use is passed over. */
 	len = (size_t)sprintf(buf, "Node 0, zone DMA\n  ");
 	memset(buf + len, 'x', n);
@@ -322,25 +314,19 @@ static void test_empty(void **state)
 
 static void test_read(void **state)
 {
-	char dir[] = "/tmp/memacct-test-zoneinfo-XXXXXX", path[64];
 	struct memacct_zoneinfo *zi = new_zi();
 	struct memacct_source *src = NULL;
+	struct tmp_root root;
 	uint64_t v;
-	FILE *f;
 
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(memacct_source_new(dir, NULL, &src), 0);
+	tmp_root_make(&root, "zoneinfo");
+	assert_int_equal(memacct_source_new(root.dir, NULL, &src), 0);
 	assert_int_equal(memacct_zoneinfo_read(zi, src, NULL), -ENOENT);
-	snprintf(path, sizeof(path), "%s/zoneinfo", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(real, f);
-	fclose(f);
+	tmp_root_write(&root, real);
 	assert_int_equal(memacct_zoneinfo_read(zi, src, NULL), 0);
 	assert_int_equal(memacct_zoneinfo_get_max_threshold(zi, &v), 0);
 	assert_u64_equal(v, 24);
-	unlink(path);
-	rmdir(dir);
+	tmp_root_remove(&root);
 	memacct_source_free(src);
 	memacct_zoneinfo_free(zi);
 }
