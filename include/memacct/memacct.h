@@ -10,5 +10,7 @@
 #include <memacct/vmstat.h>
 #include <memacct/zoneinfo.h>
 #include <memacct/check.h>
+/* status.h, statm.h */
+/* maps.h, smaps.h */
 
 #endif
