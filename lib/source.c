@@ -36,7 +36,31 @@ struct memacct_source {
 	struct cached_fd cache[NCACHED];
 };
 
-static int read_all(int fd, bool live, char **buf, size_t *cap, size_t *ret_len)
+/*
+ * Files the kernel prints with a single show() call (single_open(), or
+ * proc_create_single() and ONE() entries in fs/proc/base.c, which use it):
+ * seq_file grows its buffer until the whole output fits, so one read() that
+ * does not fill ours is the whole file, one consistent snapshot. Every other
+ * seq_file (smaps, maps, vmstat, zoneinfo, ...) hands out about a page of
+ * records per read() and must be read until EOF.
+ */
+static bool single_show(const char *path)
+{
+	static const char *const names[] = { "meminfo", "status", "statm", "smaps_rollup" };
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(base, names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * @one_shot: a live single_show() file: a short read ends it, and a full
+ * buffer means start again, bigger, from offset 0.
+ */
+static int read_all(int fd, bool one_shot, char **buf, size_t *cap, size_t *ret_len)
 {
 	size_t len = 0;
 
@@ -54,8 +78,7 @@ static int read_all(int fd, bool live, char **buf, size_t *cap, size_t *ret_len)
 				return -ENOMEM;
 			*buf = b;
 			*cap = ncap;
-			/* procfs: a file must come from one read() to be one snapshot. */
-			if (live)
+			if (one_shot)
 				len = 0;
 		}
 		n = pread(fd, *buf + len, *cap - len, (off_t)len);
@@ -64,7 +87,7 @@ static int read_all(int fd, bool live, char **buf, size_t *cap, size_t *ret_len)
 				continue;
 			return -errno;
 		}
-		if (n == 0 || (live && (size_t)n < *cap - len)) {
+		if (n == 0 || (one_shot && (size_t)n < *cap - len)) {
 			len += (size_t)n;
 			break;
 		}
@@ -338,7 +361,7 @@ int memacct_source_read_file(struct memacct_source *src, const char *path, const
 	fd = open_file(src, path, &cached);
 	if (fd < 0)
 		return fd;
-	r = read_all(fd, src->live, &src->buf, &src->cap, &len);
+	r = read_all(fd, src->live && single_show(path), &src->buf, &src->cap, &len);
 	if (!cached)
 		close(fd);
 	if (r < 0)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,6 +73,43 @@ static void test_live(void **state)
 	assert_int_equal(memacct_source_read_file(src, "/etc/passwd", &buf, &len), -EINVAL);
 	assert_int_equal(memacct_source_get(src, 99, &len2), -EOPNOTSUPP);
 	memacct_source_free(src);
+}
+
+/*
+ * A live multi-record seq_file (maps) comes a page per read(): the source
+ * must read it to the end, while a single-show file (meminfo) takes one read.
+ */
+static void test_live_multipage(void **state)
+{
+	static char raw[1 << 20];
+	struct memacct_source *src = NULL;
+	void *maps[300];
+	const char *buf;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	/* Alternating protections keep 300 mappings apart: maps grows past a page. */
+	for (int i = 0; i < 300; i++) {
+		maps[i] = mmap(NULL, 4096, i % 2 ? PROT_READ : PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		assert_true(maps[i] != MAP_FAILED);
+	}
+	assert_int_equal(memacct_source_new(NULL, NULL, &src), 0);
+	assert_int_equal(memacct_source_read_file(src, "self/maps", &buf, &len), 0);
+	assert_int_equal(memacct_source_read_file(src, "self/maps", &buf, &len), 0);
+	fd = open("/proc/self/maps", O_RDONLY);
+	assert_true(fd >= 0);
+	size_t rlen = 0;
+	while ((n = read(fd, raw + rlen, sizeof(raw) - rlen)) > 0)
+		rlen += (size_t)n;
+	close(fd);
+	assert_true(rlen > 8192);
+	assert_int_equal(len, rlen);
+	assert_memory_equal(buf, raw, len);
+	memacct_source_free(src);
+	for (int i = 0; i < 300; i++)
+		munmap(maps[i], 4096);
 }
 
 static void test_manifest(void **state)
@@ -187,6 +225,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_live_multipage),
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_opts_and_errors),
 		cmocka_unit_test(test_fixture),
