@@ -69,8 +69,11 @@ for h in "${harnesses[@]}"; do
 	while IFS= read -r -d '' f; do
 		i=$((i + 1))
 		ln -s "$f" "$seeds/$i-$(basename "$(dirname "$(dirname "$f")")")"
-	done < <(find "$repo/fixtures" -path "*/proc/$h" -type f -print0 2>/dev/null;
-		 [ -d "$conformance" ] && find "$conformance" -path "*/proc/$h" -type f -print0 2>/dev/null)
+	# System files sit at proc/<file>, process files at proc/<pid>/<file>.
+	done < <(find "$repo/fixtures" \( -path "*/proc/$h" -o -path "*/proc/[0-9]*/$h" \) \
+			-type f -print0 2>/dev/null;
+		 [ -d "$conformance" ] && find "$conformance" \( -path "*/proc/$h" -o \
+			-path "*/proc/[0-9]*/$h" \) -type f -print0 2>/dev/null)
 
 	dict=()
 	[ -f "$repo/tests/fuzz/$h.dict" ] && dict=(-dict="$repo/tests/fuzz/$h.dict")

@@ -10,7 +10,9 @@
 #include <memacct/vmstat.h>
 #include <memacct/zoneinfo.h>
 #include <memacct/check.h>
-/* status.h, statm.h */
-/* maps.h, smaps.h */
+#include <memacct/status.h>
+#include <memacct/statm.h>
+#include <memacct/maps.h>
+#include <memacct/smaps.h>
 
 #endif
