@@ -311,43 +311,6 @@ static int take_line(struct memacct_meminfo *mi, const struct scan_kv *kv, const
 	return r;
 }
 
-static inline uint64_t load64(const char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint32_t load32(const char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-/*
- * memcmp(a, b, n) == 0 for the short names of meminfo, without a call: a few
- * word loads, the last one overlapping. Both sides hold at least n bytes.
- */
-static inline bool same_bytes(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	if (n >= 8) {
-		for (i = 0; i + 8 <= n; i += 8)
-			if (load64(a + i) != load64(b + i))
-				return false;
-		return i == n || load64(a + n - 8) == load64(b + n - 8);
-	}
-	if (n >= 4)
-		return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
-	for (i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
 
 /*
  * The hot path. The kernel prints its lines in a fixed order, so line i of

@@ -7,13 +7,11 @@
  * Every smaps file is also streamed with memacct_smaps_parse_foreach(), which
  * must see exactly the VMAs the table holds.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "test-util.h"
+#include "conformance-util.h"
 #include "memacct.h"
 
 /*
@@ -42,17 +40,11 @@ static const struct {
 };
 
 struct conf_file {
+	char title[400];	/* the test's: "peer/case file" */
 	char name[256];		/* peer/case */
 	char file[64];		/* "26231/smaps" */
 	char dir[4400];		/* the case's directory */
 };
-
-static const char *root(void)
-{
-	const char *e = getenv("MEMACCT_CONFORMANCE_DIR");
-
-	return e && *e ? e : MEMACCT_CONFORMANCE;
-}
 
 enum kind { KIND_MAPS, KIND_SMAPS, KIND_ROLLUP };
 
@@ -391,20 +383,20 @@ out:
 	memacct_vmas_free(v);
 }
 
-static int is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
+struct conf_files {
+	struct conf_file *v;
+	size_t n, cap;
+};
 
 /* The distinct maps/smaps/smaps_rollup files a case's expected.tsv has rows for. */
 static void add_files(const char *name, const char *dir, struct conf_file **files, size_t *n,
 		      size_t *cap)
 {
-	char path[4500], line[1024];
+	char path[8400], line[1024];
 	FILE *f;
 
+	if (!conf_is_dir(dir))
+		return;
 	snprintf(path, sizeof(path), "%s/expected.tsv", dir);
 	f = fopen(path, "r");
 	if (!f)
@@ -431,61 +423,29 @@ static void add_files(const char *name, const char *dir, struct conf_file **file
 		snprintf((*files)[*n].name, sizeof((*files)[*n].name), "%s", name);
 		snprintf((*files)[*n].file, sizeof((*files)[*n].file), "%.63s", line);
 		snprintf((*files)[*n].dir, sizeof((*files)[*n].dir), "%s", dir);
+		snprintf((*files)[*n].title, sizeof((*files)[*n].title), "%s %s", (*files)[*n].name,
+			 (*files)[*n].file);
 		(*n)++;
 	}
 	fclose(f);
 }
 
+static void take(const char *name, const char *dir, void *userdata)
+{
+	struct conf_files *fs = userdata;
+
+	add_files(name, dir, &fs->v, &fs->n, &fs->cap);
+}
+
 int main(void)
 {
-	struct CMUnitTest *tests = NULL;
-	struct conf_file *files = NULL;
-	char (*names)[400] = NULL;
-	size_t n = 0, cap = 0;
-	DIR *pd, *cd;
-	struct dirent *pe, *ce;
-	char path[4096], dir[4400], name[256];
+	struct conf_files files = { 0 };
 	int r;
 
-	pd = opendir(root());
-	if (!pd) {
-		printf("# SKIP: no conformance corpus at %s\n", root());
-		return 77;
-	}
-	while ((pe = readdir(pd))) {
-		if (pe->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", root(), pe->d_name);
-		cd = opendir(path);
-		if (!cd)
-			continue;
-		while ((ce = readdir(cd))) {
-			if (ce->d_name[0] == '.')
-				continue;
-			snprintf(dir, sizeof(dir), "%s/%s", path, ce->d_name);
-			snprintf(name, sizeof(name), "%.120s/%.120s", pe->d_name, ce->d_name);
-			if (is_dir(dir))
-				add_files(name, dir, &files, &n, &cap);
-		}
-		closedir(cd);
-	}
-	closedir(pd);
-	if (n == 0) {
-		printf("# SKIP: no maps/smaps case under %s\n", root());
-		return 77;
-	}
-	tests = calloc(n, sizeof(*tests));
-	names = calloc(n, sizeof(*names));
-	assert_true(tests && names);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(names[i], sizeof(names[i]), "%s %s", files[i].name, files[i].file);
-		tests[i].name = names[i];
-		tests[i].test_func = check_file;
-		tests[i].initial_state = &files[i];
-	}
-	r = _cmocka_run_group_tests("conformance-smaps", tests, n, NULL, NULL);
-	free(tests);
-	free(names);
-	free(files);
+	r = conf_walk(take, &files);
+	if (r == 0)
+		r = conf_run("conformance-smaps", "maps/smaps", check_file, files.v, files.n,
+			     sizeof(*files.v));
+	free(files.v);
 	return r;
 }

@@ -6,13 +6,11 @@
  * corpus is read in place, never copied; without it the test is skipped
  * (exit 77).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "test-util.h"
+#include "conformance-util.h"
 #include "memacct.h"
 
 /* The peers assert statm in pages; the corpus README says to use 4 KiB pages. */
@@ -45,18 +43,6 @@ static const struct {
 	/* prometheus/procfs edited "shared" to 2^64 - 1 pages. */
 	{ "prometheus-procfs/fixtures", "26231/statm", "shared" },
 };
-
-struct conf_case {
-	char name[512];		/* peer/case */
-	char dir[8192];
-};
-
-static const char *root(void)
-{
-	const char *e = getenv("MEMACCT_CONFORMANCE_DIR");
-
-	return e && *e ? e : MEMACCT_CONFORMANCE;
-}
 
 /* "<digits>/status" or "<digits>/statm": the pid and which file, else 0. */
 static int our_file(const char *file, int *ret_pid, int *ret_statm)
@@ -392,60 +378,16 @@ static int has_rows(const char *tsv)
 	return found;
 }
 
+static void take(const char *name, const char *dir, void *userdata)
+{
+	char probe[8400];
+
+	snprintf(probe, sizeof(probe), "%s/expected.tsv", dir);
+	if (has_rows(probe))
+		conf_cases_add(userdata, name, dir);
+}
+
 int main(void)
 {
-	struct CMUnitTest *tests = NULL;
-	struct conf_case *cases = NULL;
-	size_t n = 0, cap = 0;
-	DIR *pd, *cd;
-	struct dirent *pe, *ce;
-	char path[4096], probe[8400];
-	int r;
-
-	pd = opendir(root());
-	if (!pd) {
-		printf("# SKIP: no conformance corpus at %s\n", root());
-		return 77;
-	}
-	while ((pe = readdir(pd))) {
-		if (pe->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", root(), pe->d_name);
-		cd = opendir(path);
-		if (!cd)
-			continue;
-		while ((ce = readdir(cd))) {
-			if (ce->d_name[0] == '.')
-				continue;
-			snprintf(probe, sizeof(probe), "%s/%s/expected.tsv", path, ce->d_name);
-			if (!has_rows(probe))
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 16;
-				cases = realloc(cases, cap * sizeof(*cases));
-				assert_non_null(cases);
-			}
-			snprintf(cases[n].name, sizeof(cases[n].name), "%s/%s", pe->d_name, ce->d_name);
-			snprintf(cases[n].dir, sizeof(cases[n].dir), "%s/%s", path, ce->d_name);
-			n++;
-		}
-		closedir(cd);
-	}
-	closedir(pd);
-	if (n == 0) {
-		printf("# SKIP: no status or statm case under %s\n", root());
-		free(cases);
-		return 77;
-	}
-	tests = calloc(n, sizeof(*tests));
-	assert_non_null(tests);
-	for (size_t i = 0; i < n; i++) {
-		tests[i].name = cases[i].name;
-		tests[i].test_func = check_case;
-		tests[i].initial_state = &cases[i];
-	}
-	r = _cmocka_run_group_tests("conformance-status", tests, n, NULL, NULL);
-	free(tests);
-	free(cases);
-	return r;
+	return conf_main("conformance-status", "status or statm", take, check_case);
 }

@@ -4,14 +4,12 @@
  * row of every case's expected.tsv. The corpus is read in place, never copied;
  * without it the whole test is skipped (exit 77).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "test-util.h"
+#include "conformance-util.h"
 #include "memacct.h"
 
 /*
@@ -30,18 +28,6 @@ static const struct {
 	/* "HugePages_Total: 41 kB": kB on the four HugePages_* counts */
 	{ "psutil/meminfo-synthetic-all-fields", 41, "HugePages_Total", 4 },
 };
-
-struct conf_case {
-	char name[512];		/* peer/case */
-	char dir[8192];
-};
-
-static const char *root(void)
-{
-	const char *e = getenv("MEMACCT_CONFORMANCE_DIR");
-
-	return e && *e ? e : MEMACCT_CONFORMANCE;
-}
 
 /* A value by name, 0 when absent: the peers' convention, used for their formulas only. */
 static uint64_t or0(const struct memacct_meminfo *mi, const char *name)
@@ -198,67 +184,19 @@ out:
 	memacct_meminfo_free(mi);
 }
 
-static int is_dir(const char *p)
+/* A case with a proc/meminfo. */
+static void take(const char *name, const char *dir, void *userdata)
 {
-	struct stat st;
+	char probe[8400];
 
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	snprintf(probe, sizeof(probe), "%s/proc/meminfo", dir);
+	if (access(probe, R_OK) != 0)
+		return;
+	assert_true(conf_is_dir(dir));
+	conf_cases_add(userdata, name, dir);
 }
 
 int main(void)
 {
-	struct CMUnitTest *tests = NULL;
-	struct conf_case *cases = NULL;
-	size_t n = 0, cap = 0;
-	DIR *pd, *cd;
-	struct dirent *pe, *ce;
-	char path[4096], probe[8192];
-	int r;
-
-	pd = opendir(root());
-	if (!pd) {
-		printf("# SKIP: no conformance corpus at %s\n", root());
-		return 77;
-	}
-	while ((pe = readdir(pd))) {
-		if (pe->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", root(), pe->d_name);
-		cd = opendir(path);
-		if (!cd)
-			continue;
-		while ((ce = readdir(cd))) {
-			if (ce->d_name[0] == '.')
-				continue;
-			snprintf(probe, sizeof(probe), "%s/%s/proc/meminfo", path, ce->d_name);
-			if (access(probe, R_OK) != 0)
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 32;
-				cases = realloc(cases, cap * sizeof(*cases));
-				assert_non_null(cases);
-			}
-			snprintf(cases[n].name, sizeof(cases[n].name), "%s/%s", pe->d_name, ce->d_name);
-			snprintf(cases[n].dir, sizeof(cases[n].dir), "%s/%s", path, ce->d_name);
-			assert_true(is_dir(cases[n].dir));
-			n++;
-		}
-		closedir(cd);
-	}
-	closedir(pd);
-	if (n == 0) {
-		printf("# SKIP: no meminfo case under %s\n", root());
-		return 77;
-	}
-	tests = calloc(n, sizeof(*tests));
-	assert_non_null(tests);
-	for (size_t i = 0; i < n; i++) {
-		tests[i].name = cases[i].name;
-		tests[i].test_func = check_case;
-		tests[i].initial_state = &cases[i];
-	}
-	r = _cmocka_run_group_tests("conformance", tests, n, NULL, NULL);
-	free(tests);
-	free(cases);
-	return r;
+	return conf_main("conformance", "meminfo", take, check_case);
 }

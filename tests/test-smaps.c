@@ -10,44 +10,10 @@
 #include "memacct.h"
 
 /*
- * malloc and friends are counted here, to show that streaming allocates
+ * Allocations are counted (test-alloc.h), to show that streaming allocates
  * nothing per VMA and that a grown handle allocates nothing at all.
- * Sanitizer builds replace the allocator themselves: no counting there.
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define NO_INTERPOSE 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NO_INTERPOSE 1
-#endif
-#endif
-
-/* Stays 0 where the allocator is not ours to count. */
-static unsigned long allocs;
-
-#ifndef NO_INTERPOSE
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-
-void *malloc(size_t n)
-{
-	allocs++;
-	return __libc_malloc(n);
-}
-
-void *calloc(size_t n, size_t m)
-{
-	allocs++;
-	return __libc_calloc(n, m);
-}
-
-void *realloc(void *p, size_t n)
-{
-	allocs++;
-	return __libc_realloc(p, n);
-}
-#endif
+#include "test-alloc.h"
 
 /* Two VMAs of a 6.x x86-64 smaps, as fs/proc/task_mmu.c prints them. */
 static const char modern[] =

@@ -10,41 +10,7 @@
 
 #include "test-util.h"
 #include "memacct.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define NO_INTERPOSE 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NO_INTERPOSE 1
-#endif
-#endif
-
-#ifndef NO_INTERPOSE
-/* Count allocations (see test-noalloc.c): refilling a grown handle makes none. */
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-
-static unsigned long allocs;
-
-void *malloc(size_t n)
-{
-	allocs++;
-	return __libc_malloc(n);
-}
-
-void *calloc(size_t n, size_t m)
-{
-	allocs++;
-	return __libc_calloc(n, m);
-}
-
-void *realloc(void *p, size_t n)
-{
-	allocs++;
-	return __libc_realloc(p, n);
-}
-#endif
+#include "test-alloc.h"
 
 /* `cat /proc/self/status` on this project's 6.18 x86-64 machine, byte for byte. */
 static const char self_618[] =
@@ -840,8 +806,7 @@ static void test_no_alloc(void **state)
 
 	before = allocs;
 	assert_int_equal(memacct_status_parse(st, self_618, sizeof(self_618) - 1, NULL), 0);
-	/* Under valgrind the allocator is not ours: nothing to count. */
-	if (allocs == before) {
+	if (!alloc_counter_live(before)) {
 		memacct_status_free(st);
 		skip();
 	}
