@@ -14,5 +14,6 @@
 #include <memacct/statm.h>
 #include <memacct/maps.h>
 #include <memacct/smaps.h>
+#include <memacct/usage.h>
 
 #endif
