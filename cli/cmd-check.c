@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -14,12 +15,14 @@ enum {
 	OPT_SKIP,
 	OPT_FOLD,
 	OPT_LIST,
+	OPT_PID,
 };
 
 void help_check(FILE *f)
 {
-	fputs("Usage: " PROG " check [--tolerance BYTES|PCT%] [--only ID,...]\n"
-	      "                         [--skip ID,...] [--fold] [--list] [--root DIR]\n"
+	fputs("Usage: " PROG " check [--pid PID|all] [--tolerance BYTES|PCT%]\n"
+	      "                         [--only ID,...] [--skip ID,...] [--fold] [--list]\n"
+	      "                         [--root DIR]\n"
 	      "                         [--format table|json|prom]\n"
 	      "\n"
 	      "Check the identities between the kernel's memory counters (the catalog of\n"
@@ -30,7 +33,9 @@ void help_check(FILE *f)
 	      "  skipped   an input is missing (an absent file or field is never read as 0)\n"
 	      "Reads zoneinfo, buddyinfo, meminfo and vmstat from the root, the last three\n"
 	      "back to back; a file that is absent is not used and the identities that need\n"
-	      "it are skipped. Classes: exact (both sides from one print of one file),\n"
+	      "it are skipped. With --pid, the per-process identities instead (status,\n"
+	      "statm, maps, smaps and smaps_rollup of each process, read back to back).\n"
+	      "Classes: exact (both sides from one print of one file),\n"
 	      "bound (an inequality up to per-CPU drift), approx (an equality up to drift\n"
 	      "and named caveats). Unless --tolerance is given, each identity gets its\n"
 	      "own tolerance: 0 for exact ones, else counters * CPUs * the \"vm stats\n"
@@ -39,6 +44,10 @@ void help_check(FILE *f)
 	      "counts (HugePages_*), whose sides are counts of huge pages.\n"
 	      "\n"
 	      "Options:\n"
+	      "  --pid PID|all    check the identities of one process, or of every process\n"
+	      "                   of the root (those that exit or cannot be read are\n"
+	      "                   skipped and counted; kernel threads have no memory map\n"
+	      "                   and are skipped silently)\n"
 	      "  --tolerance BYTES|PCT%  use this tolerance for every identity instead:\n"
 	      "                   bytes (suffixes K, M, G: binary, e.g. 4096 or 16K) or a\n"
 	      "                   percentage of the larger side (e.g. 0.5%)\n"
@@ -49,26 +58,30 @@ void help_check(FILE *f)
 	      "                   per-CPU counter deltas (needs root and a live /proc;\n"
 	      "                   never done by default)\n"
 	      "  --list           list the catalog (id, class, inputs, relation, kernel\n"
-	      "                   source) instead of checking\n"
+	      "                   source) instead of checking: the identities check runs,\n"
+	      "                   with --pid the per-process ones\n"
 	      "  --root DIR       read DIR instead of /proc\n"
 	      "  --format FORMAT  table (default), json or prom\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
-	      "Output:\n"
+	      , f);
+	fputs("Output:\n"
 	      "  table  one row per identity: ID, CLASS, STATUS, RESIDUAL (lhs - rhs),\n"
 	      "         TOLERANCE and the REASON of the verdict, then the line\n"
 	      "         \"identities: N hold, N caveat, N violated (IDS), N skipped\".\n"
 	      "  json   {\"results\": [{\"id\", \"class\", \"status\", \"relation\", \"lhs\", \"rhs\",\n"
 	      "          \"residual\", \"tolerance\", \"unit\" (\"bytes\" or \"count\"),\n"
-	      "          \"tolerance_source\", \"reason\", \"source\", \"caveat\"?, \"missing\"?},\n"
-	      "          ...], \"summary\": {\"holds\": N, \"caveat\": N,\n"
-	      "          \"violated\": N, \"skipped\": N, \"total\": N}}; bytes are exact\n"
-	      "         integers; lhs, rhs, residual and tolerance are null when skipped.\n"
+	      "          \"tolerance_source\", \"reason\", \"source\", \"caveat\"?, \"missing\"?,\n"
+	      "          \"pid\"? (with --pid)}, ...], \"summary\": {\"holds\": N, \"caveat\": N,\n"
+	      "          \"violated\": N, \"skipped\": N, \"total\": N}, \"processes\"?:\n"
+	      "          {\"checked\", \"vanished\", \"unreadable\", \"kernel_threads\"}};\n"
+	      "         bytes are exact integers; lhs, rhs, residual and tolerance are\n"
+	      "         null when skipped.\n"
 	      "  prom   memacct_identity_status{id,class,status} (1 for the verdict, 0 for\n"
 	      "         the other three), memacct_identity_residual_bytes{id},\n"
 	      "         memacct_identity_tolerance_bytes{id} (memacct_identity_residual{id}\n"
 	      "         and memacct_identity_tolerance{id} for count relations), and\n"
-	      "         memacct_identities{status}.\n"
+	      "         memacct_identities{status}; with --pid each also has a pid label.\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  0  no identity is violated\n"
@@ -81,6 +94,7 @@ void help_check(FILE *f)
 	      "  " PROG " check\n"
 	      "  " PROG " check --root fixtures/damaged-slab/proc --format json\n"
 	      "  " PROG " check --only meminfo.slab_split,meminfo.active_split\n"
+	      "  " PROG " check --pid all --format json\n"
 	      "  " PROG " check --skip meminfo.free_vs_buddyinfo --tolerance 0.5%\n"
 	      "  sudo " PROG " check --fold\n", f);
 }
@@ -236,8 +250,19 @@ static int parse_tolerance(const char *s, struct memacct_check_opts *o)
 	return -EINVAL;
 }
 
-static int print_list(const struct cli *cli)
+/* True when @id matches one of the NULL-terminated @groups. */
+static bool in_groups(const char *const *groups, const char *id)
 {
+	for (; *groups; groups++)
+		if (pattern_matches(*groups, id))
+			return true;
+	return false;
+}
+
+/* The identities check would run: the system ones, or with --pid the per-process ones. */
+static int print_list(const struct cli *cli, bool per_process)
+{
+	const char *const *other = per_process ? results_system_groups : results_process_groups;
 	const struct memacct_check_info *info;
 	int i, n = memacct_check_count();
 	struct json j;
@@ -253,7 +278,7 @@ static int print_list(const struct cli *cli)
 		json_array_begin(&j);
 	}
 	for (i = 0; i < n; i++) {
-		if (memacct_check_at((size_t)i, &info) < 0)
+		if (memacct_check_at((size_t)i, &info) < 0 || in_groups(other, info->id))
 			continue;
 		if (cli->format == FORMAT_JSON) {
 			json_object_begin(&j);
@@ -299,6 +324,8 @@ static void print_table(const struct results *res)
 		if ((int)strlen(res->v[i].id) > w)
 			w = (int)strlen(res->v[i].id);
 
+	if (res->per_process)
+		printf("%7s ", "PID");
 	printf("%-*s %-6s %-8s %11s %10s  %s\n", w, "ID", "CLASS", "STATUS", "RESIDUAL",
 	       "TOLERANCE", "REASON");
 	for (i = 0; i < res->n; i++) {
@@ -316,11 +343,16 @@ static void print_table(const struct results *res)
 			human_bytes(r, o->residual);
 			human_ubytes(t, o->tolerance);
 		}
+		if (res->per_process)
+			printf("%7" PRId32 " ", o->pid);
 		printf("%-*s %-6s %-8s %11s %10s  %s\n", w, o->id, results_kind_name(o->kind),
 		       results_status_name(o->status), r, t, why(o));
 	}
 	putchar('\n');
 	results_summary_line(res, stdout, 0);
+	if (res->per_process)
+		printf("processes: %u checked, %u vanished, %u unreadable, %u kernel threads\n",
+		       res->processes, res->vanished, res->unreadable, res->kthreads);
 }
 
 static void json_opt_str(struct json *j, const char *key, const char *s)
@@ -349,6 +381,8 @@ static void print_json(const struct results *res)
 
 		json_object_begin(&j);
 		json_kv_str(&j, "id", o->id);
+		if (o->pid)
+			json_kv_i64(&j, "pid", o->pid);
 		json_kv_str(&j, "class", results_kind_name(o->kind));
 		json_kv_str(&j, "status", results_status_name(o->status));
 		json_opt_str(&j, "relation", o->relation);
@@ -385,16 +419,42 @@ static void print_json(const struct results *res)
 		json_kv_u64(&j, results_status_name(statuses[i]), res->by_status[statuses[i]]);
 	json_kv_u64(&j, "total", res->n);
 	json_object_end(&j);
+	if (res->per_process) {
+		json_key(&j, "processes");
+		json_object_begin(&j);
+		json_kv_u64(&j, "checked", res->processes);
+		json_kv_u64(&j, "vanished", res->vanished);
+		json_kv_u64(&j, "unreadable", res->unreadable);
+		json_kv_u64(&j, "kernel_threads", res->kthreads);
+		json_object_end(&j);
+	}
 
 	json_object_end(&j);
 	json_end(&j);
+}
+
+/* {id} or, for a per-process result, {id, pid}; the array lives until the next call. */
+static const char *const *id_labels(const struct result *o, char *pid, size_t sz)
+{
+	static const char *labels[5];
+
+	labels[0] = "id";
+	labels[1] = o->id;
+	labels[2] = NULL;
+	if (o->pid) {
+		snprintf(pid, sz, "%" PRId32, o->pid);
+		labels[2] = "pid";
+		labels[3] = pid;
+		labels[4] = NULL;
+	}
+	return labels;
 }
 
 /* Residuals and tolerances of the results in @unit, as two metric families. */
 static void print_prom_values(const struct results *res, uint32_t unit, const char *residual,
 			      const char *tolerance, const char *what)
 {
-	char help[160];
+	char help[160], pid[16];
 	size_t i, n = 0;
 
 	for (i = 0; i < res->n; i++)
@@ -406,14 +466,14 @@ static void print_prom_values(const struct results *res, uint32_t unit, const ch
 	prom_family(stdout, residual, "gauge", help);
 	for (i = 0; i < res->n; i++)
 		if (res->v[i].status != MEMACCT_CHECK_SKIPPED && res->v[i].unit == unit)
-			prom_i64(stdout, residual, (const char *const[]){ "id", res->v[i].id, NULL },
+			prom_i64(stdout, residual, id_labels(&res->v[i], pid, sizeof(pid)),
 				 res->v[i].residual);
 	snprintf(help, sizeof(help),
 		 "Tolerance an identity's residual was judged against, in %s.", what);
 	prom_family(stdout, tolerance, "gauge", help);
 	for (i = 0; i < res->n; i++)
 		if (res->v[i].status != MEMACCT_CHECK_SKIPPED && res->v[i].unit == unit)
-			prom_u64(stdout, tolerance, (const char *const[]){ "id", res->v[i].id, NULL },
+			prom_u64(stdout, tolerance, id_labels(&res->v[i], pid, sizeof(pid)),
 				 res->v[i].tolerance);
 }
 
@@ -422,18 +482,20 @@ static void print_prom(const struct results *res)
 	static const uint32_t statuses[] = { MEMACCT_CHECK_HOLDS, MEMACCT_CHECK_CAVEAT,
 					     MEMACCT_CHECK_VIOLATED, MEMACCT_CHECK_SKIPPED };
 	size_t i, k;
+	char pid[16];
 
 	prom_family(stdout, "memacct_identity_status", "gauge",
 		    "Verdict of a libmemacct identity: 1 for its status, 0 for the others.");
 	for (i = 0; i < res->n; i++) {
 		const struct result *o = &res->v[i];
 
+		snprintf(pid, sizeof(pid), "%" PRId32, o->pid);
 		for (k = 0; k < ARRAY_SIZE(statuses); k++)
 			prom_u64(stdout, "memacct_identity_status",
 				 (const char *const[]){ "id", o->id,
 							"class", results_kind_name(o->kind),
 							"status", results_status_name(statuses[k]),
-							NULL },
+							o->pid ? "pid" : NULL, pid, NULL },
 				 o->status == statuses[k]);
 	}
 
@@ -456,7 +518,26 @@ struct check_args {
 	struct idlist skip;
 	bool fold;
 	bool list;
+	int pid;	/* > 0: one process; -1: all; 0: none (the system identities) */
 };
+
+static int parse_pid(const char *arg, int *pid)
+{
+	char *end = NULL;
+	long v;
+
+	if (strcmp(arg, "all") == 0) {
+		*pid = -1;
+		return EXIT_OK;
+	}
+	errno = 0;
+	v = arg[0] >= '0' && arg[0] <= '9' ? strtol(arg, &end, 10) : 0;
+	if (v <= 0 || v > INT32_MAX || errno || !end || *end)
+		return cli_usage_error("check", "--pid '%s': expected a process id (> 0) or 'all'",
+				       arg);
+	*pid = (int)v;
+	return EXIT_OK;
+}
 
 static int parse_args(struct cli *cli, int argc, char **argv, struct check_args *a)
 {
@@ -467,6 +548,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct check_args 
 		{ "skip", required_argument, NULL, OPT_SKIP },
 		{ "fold", no_argument, NULL, OPT_FOLD },
 		{ "list", no_argument, NULL, OPT_LIST },
+		{ "pid", required_argument, NULL, OPT_PID },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r;
@@ -497,6 +579,11 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct check_args 
 		case OPT_LIST:
 			a->list = true;
 			break;
+		case OPT_PID:
+			r = parse_pid(optarg, &a->pid);
+			if (r != EXIT_OK)
+				return r;
+			break;
 		default:
 			return cli_bad_option("check", c, argv);
 		}
@@ -512,7 +599,120 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct check_args 
 		return r;
 	if (a->list && cli->format == FORMAT_PROM)
 		return cli_usage_error("check", "--list has a table and a json form, not prom");
+	if (a->pid && a->fold)
+		return cli_usage_error("check", "--fold folds the system's counters; it does not "
+				       "apply to --pid");
 	return EXIT_OK;
+}
+
+static int pid_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The numeric directories of the root, sorted. */
+static int list_pids(const struct cli *cli, int **ret, size_t *n)
+{
+	size_t cap = 0;
+	struct dirent *e;
+	int *v = NULL;
+	DIR *d;
+
+	*n = 0;
+	d = opendir(cli->root);
+	if (!d) {
+		cli_err("%s: cannot list the processes: %s", cli->root, strerror(errno));
+		return EXIT_READ;
+	}
+	while ((e = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0 || pid > INT32_MAX)
+			continue;
+		if (*n == cap) {
+			int *nv;
+
+			cap = cap ? 2 * cap : 256;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				closedir(d);
+				cli_err("out of memory");
+				return EXIT_READ;
+			}
+			v = nv;
+		}
+		v[(*n)++] = (int)pid;
+	}
+	closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof(*v), pid_cmp);
+	*ret = v;
+	return EXIT_OK;
+}
+
+/* The per-process identities of one pid (@all: of each, skipping those that cannot be read). */
+static int check_processes(const struct cli *cli, const struct check_args *a,
+			   const struct memacct_check_opts *opts, struct results *res)
+{
+	struct memacct_source *src = NULL;
+	struct proc_inputs p;
+	int *pids = NULL, one = a->pid, r;
+	size_t n = 1;
+
+	res->per_process = true;
+	r = memacct_source_new(cli->root, NULL, &src);
+	if (r < 0) {
+		cli_err("%s: cannot open the root: %s", cli->root, memacct_strerror(r));
+		return EXIT_READ;
+	}
+	if (proc_inputs_new(&p) != EXIT_OK) {
+		memacct_source_free(src);
+		return EXIT_READ;
+	}
+	r = a->pid < 0 ? list_pids(cli, &pids, &n) : EXIT_OK;
+	for (size_t i = 0; r == EXIT_OK && i < n; i++) {
+		int pid = pids ? pids[i] : one, k;
+		struct memacct_snapshot *snap = NULL;
+
+		k = proc_inputs_read(&p, src, cli, pid, a->pid < 0);
+		if (k == PROC_KTHREAD) {
+			res->kthreads++;
+			if (a->pid > 0)
+				cli_err("%d is a kernel thread (or a zombie): no memory map, so no "
+					"process identity applies", pid);
+			continue;
+		}
+		if (k == PROC_VANISHED || k == PROC_UNREADABLE || k == PROC_ERROR) {
+			if (k == PROC_VANISHED)
+				res->vanished++;
+			else
+				res->unreadable++;
+			if (a->pid < 0)
+				continue;
+			if (k == PROC_VANISHED)
+				cli_err("%s/%d: no such process", cli->root, pid);
+			else if (k == PROC_UNREADABLE)
+				cli_err("%s/%d: permission denied", cli->root, pid);
+			r = EXIT_READ;
+			break;
+		}
+		r = proc_inputs_snapshot(&p, src, pid, &snap);
+		if (r == EXIT_OK)
+			r = results_append(res, snap, opts);
+		memacct_snapshot_free(snap);
+		res->processes++;
+	}
+	free(pids);
+	proc_inputs_free(&p);
+	memacct_source_free(src);
+	return r;
 }
 
 int cmd_check(struct cli *cli, int argc, char **argv)
@@ -543,11 +743,29 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (a.list) {
-		r = print_list(cli);
+		r = print_list(cli, a.pid != 0);
 		goto out;
+	}
+	/* --pid: the per-process identities only; else the system ones only. */
+	if (a.pid || !a.only.n) {
+		const char *const *g = a.pid ? results_system_groups : results_process_groups;
+
+		for (; *g; g++)
+			if (idlist_push(&a.skip, *g, strlen(*g)) < 0) {
+				cli_err("out of memory");
+				r = EXIT_READ;
+				goto out;
+			}
 	}
 	opts.only = (const char *const *)a.only.v;
 	opts.skip = (const char *const *)a.skip.v;
+
+	if (a.pid) {
+		r = check_processes(cli, &a, &opts, &res);
+		if (r != EXIT_OK)
+			goto out;
+		goto print;
+	}
 
 	r = inputs_open(&in, cli, 0);
 	if (r == EXIT_OK && a.fold)
@@ -560,7 +778,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		r = results_run(&res, snap, &opts);
 	if (r != EXIT_OK)
 		goto out;
-
+print:
 	switch (cli->format) {
 	case FORMAT_TABLE:
 		print_table(&res);

@@ -187,3 +187,132 @@ void inputs_report_skipped(const struct inputs *in, const struct cli *cli)
 	d.error = d.error ? d.error : -EBADMSG;
 	cli_diag(cli->root, "meminfo", d.error, &d);
 }
+
+/* --- one process ------------------------------------------------------- */
+
+int proc_inputs_new(struct proc_inputs *p)
+{
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	r = memacct_status_new(&p->st);
+	if (r >= 0)
+		r = memacct_vmas_new(&p->maps);
+	if (r >= 0)
+		r = memacct_vmas_new(&p->smaps);
+	if (r >= 0)
+		r = memacct_vmas_new(&p->rollup);
+	if (r < 0) {
+		cli_err("cannot set up the parsers: %s", memacct_strerror(r));
+		return EXIT_READ;
+	}
+	return EXIT_OK;
+}
+
+void proc_inputs_free(struct proc_inputs *p)
+{
+	memacct_vmas_free(p->rollup);
+	memacct_vmas_free(p->smaps);
+	memacct_vmas_free(p->maps);
+	memacct_status_free(p->st);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Whether ROOT/PID is still there (a file of it may be absent from a capture). */
+static bool pid_exists(const struct cli *cli, int pid)
+{
+	char path[4096 + 64], name[32];
+
+	snprintf(name, sizeof(name), "%d", pid);
+	cli_path(path, sizeof(path), cli->root, name);
+	return access(path, F_OK) == 0;
+}
+
+/* The outcome of reading one file of @pid: PROC_READ with *@have, or why not. */
+static int proc_file(int r, const struct memacct_diag *diag, const struct cli *cli, int pid,
+		     const char *file, bool quiet, bool *have)
+{
+	char name[64];
+
+	*have = r >= 0;
+	if (r >= 0)
+		return PROC_READ;
+	if (r == -ESRCH || r == -ENOENT)
+		return pid_exists(cli, pid) ? PROC_READ : PROC_VANISHED;
+	if (r == -EACCES || r == -EPERM)
+		return PROC_UNREADABLE;
+	if (!quiet) {
+		snprintf(name, sizeof(name), "%d/%s", pid, file);
+		cli_diag(cli->root, name, r, diag);
+	}
+	return PROC_ERROR;
+}
+
+/*
+ * status, statm, maps, smaps and smaps_rollup of @pid back to back (the
+ * order of scripts/capture-process.sh). A file a capture lacks is not used.
+ */
+int proc_inputs_read(struct proc_inputs *p, struct memacct_source *src, const struct cli *cli,
+		     int pid, bool quiet)
+{
+	struct memacct_diag diag = { .sz = sizeof(diag) };
+	bool have;
+	int r, k;
+
+	p->have_sm = p->have_maps = p->have_smaps = p->have_rollup = false;
+	r = memacct_status_read(p->st, src, pid, &diag);
+	if (r < 0) {
+		if (r == -ESRCH || r == -ENOENT)
+			return PROC_VANISHED;
+		k = proc_file(r, &diag, cli, pid, "status", quiet, &have);
+		return k == PROC_READ ? PROC_VANISHED : k;
+	}
+	if (memacct_status_has(p->st, MEMACCT_STATUS_VMSIZE) <= 0)
+		return PROC_KTHREAD;
+
+	diag = (struct memacct_diag){ .sz = sizeof(diag) };
+	p->sm = (struct memacct_statm){ .sz = sizeof(p->sm) };
+	r = memacct_statm_read(src, pid, 0, &p->sm, &diag);
+	k = proc_file(r, &diag, cli, pid, "statm", quiet, &p->have_sm);
+	if (k != PROC_READ)
+		return k;
+
+	diag = (struct memacct_diag){ .sz = sizeof(diag) };
+	r = memacct_maps_read(p->maps, src, pid, &diag);
+	k = proc_file(r, &diag, cli, pid, "maps", quiet, &p->have_maps);
+	if (k != PROC_READ)
+		return k;
+
+	diag = (struct memacct_diag){ .sz = sizeof(diag) };
+	r = memacct_smaps_read(p->smaps, src, pid, &diag);
+	k = proc_file(r, &diag, cli, pid, "smaps", quiet, &p->have_smaps);
+	if (k != PROC_READ)
+		return k;
+
+	diag = (struct memacct_diag){ .sz = sizeof(diag) };
+	r = memacct_smaps_rollup_read(p->rollup, src, pid, &diag);
+	return proc_file(r, &diag, cli, pid, "smaps_rollup", quiet, &p->have_rollup);
+}
+
+int proc_inputs_snapshot(const struct proc_inputs *p, struct memacct_source *src, int pid,
+			 struct memacct_snapshot **ret)
+{
+	struct memacct_snapshot *snap = NULL;
+	int r;
+
+	r = memacct_snapshot_new(&snap);
+	if (r >= 0)
+		r = memacct_snapshot_set_source(snap, src);
+	if (r >= 0)
+		r = memacct_snapshot_set_process(snap, pid, p->st, p->have_sm ? &p->sm : NULL,
+						 p->have_maps ? p->maps : NULL,
+						 p->have_smaps ? p->smaps : NULL,
+						 p->have_rollup ? p->rollup : NULL);
+	if (r < 0) {
+		memacct_snapshot_free(snap);
+		cli_err("cannot set up the identity check: %s", memacct_strerror(r));
+		return EXIT_READ;
+	}
+	*ret = snap;
+	return EXIT_OK;
+}

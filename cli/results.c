@@ -62,6 +62,8 @@ static int collect(const struct memacct_check_result *r, void *userdata)
 		o->missing = dup_or_null(r->missing, &oom);
 	if (HAS(r, source))
 		o->source = dup_or_null(r->source, &oom);
+	if (HAS(r, pid))
+		o->pid = r->pid;
 	res->n++;
 	if (oom)
 		return -ENOMEM;
@@ -70,19 +72,34 @@ static int collect(const struct memacct_check_result *r, void *userdata)
 	return 0;
 }
 
-int results_run(struct results *res, const struct memacct_snapshot *snap,
-		const struct memacct_check_opts *opts)
+const char *const results_process_groups[] = {
+	"status.*", "smaps.*", "smaps_rollup.*", "proc.*", NULL,
+};
+
+const char *const results_system_groups[] = { "meminfo.*", NULL };
+
+int results_append(struct results *res, const struct memacct_snapshot *snap,
+		   const struct memacct_check_opts *opts)
 {
+	/* Without options only the system identities: the per-process ones need --pid. */
+	struct memacct_check_opts sys = { .sz = sizeof(sys), .skip = results_process_groups };
 	int r;
 
-	memset(res, 0, sizeof(*res));
-	r = memacct_check_run(snap, opts, collect, res);
+	r = memacct_check_run(snap, opts ? opts : &sys, collect, res);
 	if (r < 0) {
 		cli_err("the identity check failed: %s", memacct_strerror(r));
 		return EXIT_READ;
 	}
-	res->violated = r;
+	if (res->violated <= INT32_MAX - r)
+		res->violated += r;
 	return EXIT_OK;
+}
+
+int results_run(struct results *res, const struct memacct_snapshot *snap,
+		const struct memacct_check_opts *opts)
+{
+	memset(res, 0, sizeof(*res));
+	return results_append(res, snap, opts);
 }
 
 const char *results_kind_name(uint32_t kind)

@@ -9,6 +9,13 @@ struct memacct_snapshot {
 	const struct memacct_buddyinfo *bi;
 	const struct memacct_vmstat *vs;
 	const struct memacct_zoneinfo *zi;
+	/* One process (memacct_snapshot_set_process), each NULL when not read. */
+	int pid;
+	const struct memacct_status *st;
+	const struct memacct_statm *sm;
+	const struct memacct_vmas *maps;
+	const struct memacct_vmas *smaps;
+	const struct memacct_vmas *rollup;
 	uint64_t page_size;	/* 0 = unset */
 	uint64_t ncpus;		/* 0 = unset */
 	uint8_t live;		/* 0, 1, or UNSET */
@@ -35,6 +42,9 @@ struct check_part {
 	uint64_t lhs, rhs;	/* bytes, or counts when unit != 0 */
 	uint64_t unit;		/* 0: bytes; else bytes per count (a count relation) */
 	uint32_t counters;	/* per-CPU vmstat counters behind the two sides */
+	/* A fixed tolerance (truncation) used instead of drift; 0 = none. */
+	uint64_t slack;
+	const char *slack_text;	/* where the slack comes from */
 	uint8_t cmp;		/* CMP_* */
 	char miss[160];		/* the absent inputs, ", "-separated; "" = checkable */
 
@@ -56,6 +66,10 @@ struct check_def {
 hidden extern const struct check_def check_meminfo_defs[];
 hidden extern const size_t check_meminfo_ndefs;
 
+/* "one process, one file" and "one process, several files" (check-process.c). */
+hidden extern const struct check_def check_process_defs[];
+hidden extern const size_t check_process_ndefs;
+
 /*
  * Helpers for identity implementations (check.c). The current identity's
  * result is built in the run; every string lives in the run's scratch space.
@@ -76,6 +90,7 @@ hidden bool check_has_meminfo(const struct check_run *r);
 /* Add @name to the missing list of @part (nothing when @part is NULL). */
 hidden void check_missing(struct check_run *r, struct check_part *part, const char *name);
 hidden bool check_live(const struct check_run *r);
+hidden const struct memacct_snapshot *check_snap(const struct check_run *r);
 
 /* a + b, or UINT64_MAX when it does not fit. */
 static inline uint64_t sat_add(uint64_t a, uint64_t b)
@@ -95,10 +110,16 @@ static inline uint64_t sat_mul(uint64_t a, uint64_t b)
 /*
  * Judge @n parts and fill the result from the worst checked one (or skip the
  * identity when none could be checked). @hint is appended to the reason of a
- * violation; NULL for none.
+ * violation; NULL for none. @return the index of the part reported, or -1
+ * when skipped.
  */
-hidden void check_parts(struct check_run *r, struct check_part *parts, size_t n,
+hidden int check_parts(struct check_run *r, struct check_part *parts, size_t n,
 			const char *hint);
+
+/* Judge one part alone (status, residual, tolerance, margin). */
+hidden void check_judge(const struct check_run *r, struct check_part *p);
+/* True when judged @a is worse than judged @b (violated first, then the smaller margin). */
+hidden bool check_part_worse(const struct check_part *a, const struct check_part *b);
 
 /*
  * After check_parts() on an approx identity found a violation: turn it into

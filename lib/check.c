@@ -19,8 +19,10 @@
 static const struct {
 	const struct check_def *defs;
 	const size_t *n;
+	bool process;	/* the identities of one process: results carry its pid */
 } groups[] = {
-	{ check_meminfo_defs, &check_meminfo_ndefs },
+	{ check_meminfo_defs, &check_meminfo_ndefs, false },
+	{ check_process_defs, &check_process_ndefs, true },
 };
 
 struct check_run {
@@ -49,11 +51,14 @@ static size_t catalog_size(void)
 	return n;
 }
 
-static const struct check_def *catalog_at(size_t i)
+static const struct check_def *catalog_at(size_t i, bool *process)
 {
 	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
-		if (i < *groups[g].n)
+		if (i < *groups[g].n) {
+			if (process)
+				*process = groups[g].process;
 			return &groups[g].defs[i];
+		}
 		i -= *groups[g].n;
 	}
 	return NULL;
@@ -69,7 +74,7 @@ int memacct_check_at(size_t i, const struct memacct_check_info **ret)
 	const struct check_def *d;
 
 	assert_return(ret, -EINVAL);
-	d = catalog_at(i);
+	d = catalog_at(i, NULL);
 	if (!d)
 		return -ERANGE;
 	*ret = &d->info;
@@ -253,6 +258,11 @@ bool check_live(const struct check_run *r)
 	return r->snap->live == 1;
 }
 
+const struct memacct_snapshot *check_snap(const struct check_run *r)
+{
+	return r->snap;
+}
+
 const struct memacct_check_result *check_result(const struct check_run *r)
 {
 	return &r->res;
@@ -300,6 +310,11 @@ static uint64_t part_tolerance(const struct check_run *r, const struct check_par
 		return tol;
 	}
 
+	if (p->slack) {
+		if (src)
+			snprintf(src, sz, "%s", p->slack_text ? p->slack_text : "truncation");
+		return p->slack;
+	}
 	if (r->def->info.kind == MEMACCT_CHECK_EXACT) {
 		if (src)
 			snprintf(src, sz, "0: exact, both sides come from the same values in one "
@@ -329,7 +344,7 @@ static uint64_t part_tolerance(const struct check_run *r, const struct check_par
 	return tol;
 }
 
-static void judge(const struct check_run *r, struct check_part *p)
+void check_judge(const struct check_run *r, struct check_part *p)
 {
 	uint64_t d;
 	bool over;	/* the side that must not be larger is larger */
@@ -385,7 +400,14 @@ static void reason_part(struct check_run *r, const struct check_part *p)
 		   within ? "within" : "more than", t);
 }
 
-void check_parts(struct check_run *r, struct check_part *parts, size_t n, const char *hint)
+bool check_part_worse(const struct check_part *a, const struct check_part *b)
+{
+	bool va = a->status == MEMACCT_CHECK_VIOLATED, vb = b->status == MEMACCT_CHECK_VIOLATED;
+
+	return va > vb || (va == vb && a->margin < b->margin);
+}
+
+int check_parts(struct check_run *r, struct check_part *parts, size_t n, const char *hint)
 {
 	struct check_part *worst = NULL;
 	size_t checked = 0, unchecked = 0;
@@ -397,12 +419,9 @@ void check_parts(struct check_run *r, struct check_part *parts, size_t n, const 
 			unchecked++;
 			continue;
 		}
-		judge(r, p);
+		check_judge(r, p);
 		checked++;
-		if (!worst || (p->status == MEMACCT_CHECK_VIOLATED) >
-		    (worst->status == MEMACCT_CHECK_VIOLATED) ||
-		    ((p->status == MEMACCT_CHECK_VIOLATED) ==
-		     (worst->status == MEMACCT_CHECK_VIOLATED) && p->margin < worst->margin))
+		if (!worst || check_part_worse(p, worst))
 			worst = p;
 	}
 
@@ -431,7 +450,7 @@ void check_parts(struct check_run *r, struct check_part *parts, size_t n, const 
 		snprintf(r->tol_src, sizeof(r->tol_src), "none: not checked");
 		check_reason_add(r, "skipped: %s %s absent, and an absent input is never read as zero",
 			   r->missing, strchr(r->missing, ',') ? "are" : "is");
-		return;
+		return -1;
 	}
 
 	snprintf(r->relation, sizeof(r->relation), "%s %s %s", worst->lhs_text,
@@ -458,6 +477,7 @@ void check_parts(struct check_run *r, struct check_part *parts, size_t n, const 
 					   parts[i].lhs_text, cmp_text(parts[i].cmp),
 					   parts[i].rhs_text, parts[i].miss);
 	}
+	return (int)(worst - parts);
 }
 
 void check_caveat(struct check_run *r, const char *fmt, ...)
@@ -514,7 +534,7 @@ static int list_valid(const char *const *list)
 	return 0;
 }
 
-static void run_one(struct check_run *r, const struct check_def *d)
+static void run_one(struct check_run *r, const struct check_def *d, bool process)
 {
 	r->def = d;
 	memset(&r->res, 0, sizeof(r->res));
@@ -526,6 +546,7 @@ static void run_one(struct check_run *r, const struct check_def *d)
 	r->res.kind = d->info.kind;
 	r->res.relation = d->info.relation;
 	r->res.source = d->info.source;
+	r->res.pid = process ? r->snap->pid : 0;
 	d->run(r);
 	r->res.tolerance_source = r->tol_src;
 	check_reason_add(r, ".");
@@ -563,11 +584,12 @@ int memacct_check_run(const struct memacct_snapshot *snap, const struct memacct_
 	}
 
 	for (size_t i = 0, n = catalog_size(); i < n; i++) {
-		const struct check_def *d = catalog_at(i);
+		bool process = false;
+		const struct check_def *d = catalog_at(i, &process);
 
 		if ((only && !list_match(only, d->info.id)) || (skip && list_match(skip, d->info.id)))
 			continue;
-		run_one(&r, d);
+		run_one(&r, d, process);
 		if (r.res.status == MEMACCT_CHECK_VIOLATED && violated < INT32_MAX)
 			violated++;
 		if (fn) {

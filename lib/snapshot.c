@@ -55,6 +55,21 @@ int memacct_snapshot_set_zoneinfo(struct memacct_snapshot *snap,
 	return 0;
 }
 
+int memacct_snapshot_set_process(struct memacct_snapshot *snap, int pid,
+				 const struct memacct_status *st, const struct memacct_statm *sm,
+				 const struct memacct_vmas *maps, const struct memacct_vmas *smaps,
+				 const struct memacct_vmas *rollup)
+{
+	assert_return(snap && pid >= 0, -EINVAL);
+	snap->pid = pid;
+	snap->st = st;
+	snap->sm = sm;
+	snap->maps = maps;
+	snap->smaps = smaps;
+	snap->rollup = rollup;
+	return 0;
+}
+
 int memacct_snapshot_set_value(struct memacct_snapshot *snap, uint32_t key, uint64_t value)
 {
 	assert_return(snap, -EINVAL);

@@ -8,6 +8,10 @@
 #include <memacct/buddyinfo.h>
 #include <memacct/vmstat.h>
 #include <memacct/zoneinfo.h>
+#include <memacct/status.h>
+#include <memacct/statm.h>
+#include <memacct/maps.h>
+#include <memacct/smaps.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,6 +42,21 @@ MEMACCT_API int memacct_snapshot_set_vmstat(struct memacct_snapshot *snap,
 					    const struct memacct_vmstat *vs);
 MEMACCT_API int memacct_snapshot_set_zoneinfo(struct memacct_snapshot *snap,
 					      const struct memacct_zoneinfo *zi);
+
+/**
+ * @brief Attach the borrowed files of one process for the per-process
+ * identities ("one process, one file", "one process, several files"). Any may
+ * be NULL (not read): the identities that need it are skipped. @maps holds
+ * PID/maps, @smaps PID/smaps, @rollup PID/smaps_rollup (each parsed into its
+ * own set). Their results carry @pid.
+ * @return 0 or -EINVAL (@pid < 0).
+ */
+MEMACCT_API int memacct_snapshot_set_process(struct memacct_snapshot *snap, int pid,
+					     const struct memacct_status *st,
+					     const struct memacct_statm *sm,
+					     const struct memacct_vmas *maps,
+					     const struct memacct_vmas *smaps,
+					     const struct memacct_vmas *rollup);
 
 /* Keys for memacct_snapshot_set_value(). */
 enum {
@@ -115,7 +134,7 @@ struct memacct_check_result {
 	/* MEMACCT_UNIT_BYTES, or MEMACCT_UNIT_COUNT when lhs, rhs, residual and
 	 * tolerance count things (huge pages of meminfo.hugetlb_pool) */
 	uint32_t unit;
-	uint32_t _reserved;
+	int32_t pid;			/* the process of a per-process identity; 0 for the system */
 };
 
 /* Return 0 to go on, a negative errno to stop the run with that value. */
