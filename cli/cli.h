@@ -87,6 +87,29 @@ int inputs_snapshot(const struct inputs *in, struct memacct_snapshot **ret);
 void inputs_report_skipped(const struct inputs *in, const struct cli *cli);
 void inputs_close(struct inputs *in);
 
+/* inputs.c: the files of one process for the per-process identities */
+struct proc_inputs {
+	struct memacct_status *st;
+	struct memacct_statm sm;
+	struct memacct_vmas *maps, *smaps, *rollup;
+	bool have_sm, have_maps, have_smaps, have_rollup;
+};
+
+enum {
+	PROC_READ = 0,
+	PROC_KTHREAD = 1,	/* a kernel thread: no memory map */
+	PROC_VANISHED = 2,	/* exited before or while it was read */
+	PROC_UNREADABLE = 3,	/* permission denied */
+	PROC_ERROR = 4,		/* malformed: said on stderr */
+};
+
+int proc_inputs_new(struct proc_inputs *p);
+int proc_inputs_read(struct proc_inputs *p, struct memacct_source *src, const struct cli *cli,
+		     int pid, bool quiet);
+int proc_inputs_snapshot(const struct proc_inputs *p, struct memacct_source *src, int pid,
+			 struct memacct_snapshot **ret);
+void proc_inputs_free(struct proc_inputs *p);
+
 /* results.c: verdicts of memacct_check_run(), copied out of the callback */
 struct result {
 	char *id;
@@ -103,6 +126,7 @@ struct result {
 	char *caveat;
 	char *missing;
 	char *source;
+	int32_t pid;		/* 0: a system identity */
 };
 
 struct results {
@@ -111,10 +135,19 @@ struct results {
 	size_t cap;
 	unsigned by_status[5];	/* indexed by MEMACCT_CHECK_HOLDS.. _SKIPPED */
 	int violated;
+	bool per_process;	/* check --pid: results carry pids */
+	unsigned processes, vanished, unreadable, kthreads;
 };
+
+/* "group.*" patterns of the per-process identities, and of the system ones; NULL-terminated */
+extern const char *const results_process_groups[];
+extern const char *const results_system_groups[];
 
 int results_run(struct results *res, const struct memacct_snapshot *snap,
 		const struct memacct_check_opts *opts);
+/* Like results_run, but adds to @res (initialised to zero) instead of refilling it. */
+int results_append(struct results *res, const struct memacct_snapshot *snap,
+		   const struct memacct_check_opts *opts);
 const char *results_kind_name(uint32_t kind);
 const char *results_status_name(uint32_t status);
 void results_summary_line(const struct results *res, FILE *f, size_t width);
@@ -134,8 +167,15 @@ extern const size_t derived_count;
 int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_meminfo(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_proc(struct cli *cli, int argc, char **argv);
+int cmd_maps(struct cli *cli, int argc, char **argv);
 void help_report(FILE *f);
 void help_meminfo(FILE *f);
 void help_check(FILE *f);
+void help_proc(FILE *f);
+void help_maps(FILE *f);
+
+/* cmd-proc.c: the PID argument of proc and maps; 0, or EXIT_USAGE said */
+int cli_parse_pid(const char *cmd, const char *arg, int *ret);
 
 #endif

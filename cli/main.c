@@ -17,6 +17,10 @@ static const struct command commands[] = {
 	{ "meminfo", "every /proc/meminfo field in bytes, with derived quantities", cmd_meminfo,
 	  help_meminfo },
 	{ "check", "check the identities between the kernel's counters", cmd_check, help_check },
+	{ "proc", "a process's memory usage in bytes: VSS, RSS, PSS, USS, swap", cmd_proc,
+	  help_proc },
+	{ "maps", "a process's memory map, one row per VMA with its counters (pmap -X)",
+	  cmd_maps, help_maps },
 };
 
 static void help_main(FILE *f)
@@ -25,8 +29,9 @@ static void help_main(FILE *f)
 
 	fputs("Usage: " PROG " [--root DIR] [--format table|json|prom] [COMMAND] [OPTIONS]\n"
 	      "\n"
-	      "Read Linux memory accounting (/proc/meminfo, buddyinfo, vmstat, zoneinfo)\n"
-	      "in bytes and check the identities between the kernel's counters.\n"
+	      "Read Linux memory accounting (/proc/meminfo, buddyinfo, vmstat, zoneinfo,\n"
+	      "and a process's status, statm, smaps and smaps_rollup) in bytes, and check\n"
+	      "the identities between the kernel's counters.\n"
 	      "\n"
 	      "Commands:\n", f);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
@@ -47,7 +52,8 @@ static void help_main(FILE *f)
 	      "  1  check: an identity is violated\n"
 	      "  2  usage error (unknown command or option, bad option value)\n"
 	      "  3  could not read what was asked: the root or a file is absent,\n"
-	      "     unreadable or malformed (the message names the file and line)\n"
+	      "     unreadable or malformed (the message names the file and line), or\n"
+	      "     proc, maps: no such process\n"
 	      "\n"
 	      "Run '" PROG " COMMAND --help' for a command's options and output.\n", f);
 }

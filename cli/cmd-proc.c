@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "prom.h"
+
+void help_proc(FILE *f)
+{
+	fputs("Usage: " PROG " proc PID [--root DIR] [--format table|json|prom]\n"
+	      "\n"
+	      "Print the memory usage of process PID, in bytes, and the sources it comes\n"
+	      "from: ROOT/PID/status, ROOT/PID/statm and ROOT/PID/smaps_rollup (ROOT/PID/smaps\n"
+	      "summed over its VMAs when there is no smaps_rollup).\n"
+	      "  vss       status VmSize\n"
+	      "  rss       smaps_rollup Rss\n"
+	      "  pss       smaps_rollup Pss: each page divided by the processes mapping it\n"
+	      "  uss       smaps_rollup Private_Clean + Private_Dirty\n"
+	      "  swap      smaps_rollup Swap, else status VmSwap\n"
+	      "  swap_pss  smaps_rollup SwapPss\n"
+	      "  anon      status RssAnon, else smaps_rollup Anonymous\n"
+	      "  file      status RssFile\n"
+	      "  shmem     status RssShmem\n"
+	      "  locked    smaps_rollup Locked, else status VmLck\n"
+	      "  hugetlb   smaps_rollup Shared_Hugetlb + Private_Hugetlb, else status\n"
+	      "            HugetlbPages\n"
+	      "A value the sources do not give is not shown: it is never read as zero.\n"
+	      "A kernel thread has no memory map: it is reported as such, without usage.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --root DIR       read DIR/PID instead of /proc/PID, e.g. a captured tree\n"
+	      "                   such as fixtures/proc-cow-64m-x4/proc\n"
+	      "  --format FORMAT  table (default), json or prom\n"
+	      "  -h, --help       show this help\n"
+	      "\n"
+	      "Output:\n"
+	      "  table  the usage (KEY, BYTES, HUMAN, SOURCE), then every number of status,\n"
+	      "         statm and smaps_rollup by its kernel name.\n"
+	      "  json   {\"pid\": N, \"comm\": NAME, \"kernel_thread\": false,\n"
+	      "          \"usage\": {\"vss\": bytes, \"rss\": ..., \"pss\": ..., \"uss\": ...,\n"
+	      "          \"swap\", \"swap_pss\", \"anon\", \"file\", \"shmem\", \"locked\",\n"
+	      "          \"hugetlb\"}, \"usage_source\": {KEY: \"status\"|\"smaps_rollup\"|\"smaps\"},\n"
+	      "          \"status\": {FIELD: number}, \"status_text\": {FIELD: string},\n"
+	      "          \"statm\": {\"size\", \"resident\", \"shared\", \"text\", \"lib\", \"data\",\n"
+	      "          \"dt\": bytes}, \"smaps_rollup\": {FIELD: bytes or count}}.\n"
+	      "         Memory fields are bytes (the kernel's kB times 1024, statm's pages\n"
+	      "         times the page size); Pid, Threads and the like stay numbers. A\n"
+	      "         kernel thread gives \"kernel_thread\": true and no \"usage\" or\n"
+	      "         \"smaps_rollup\". With a partial read, \"missing\": [FILE, ...].\n"
+	      "  prom   memacct_process_bytes{pid=\"N\",comm=\"NAME\",kind=\"pss\"} per usage\n"
+	      "         value, memacct_process_kernel_thread{pid,comm} 0 or 1, gauges.\n"
+	      "\n"
+	      "Exit status:\n"
+	      "  0  printed (a kernel thread included)\n"
+	      "  2  usage error: no PID, or PID is not a positive number\n"
+	      "  3  the process does not exist (\"memacct-cli: pid N: no such process\"),\n"
+	      "     a file is malformed, or a file may not be read. When some of the files\n"
+	      "     could be read (smaps_rollup of another user's process is denied to a\n"
+	      "     non-root user, status is not), what they give is printed, stderr names\n"
+	      "     each file that could not be read, and the exit status is still 3.\n"
+	      "\n"
+	      "Examples:\n"
+	      "  " PROG " proc $$\n"
+	      "  " PROG " proc 1 --format json | jq .usage.pss\n"
+	      "  " PROG " proc 2460 --root fixtures/proc-cow-64m-x4/proc --format prom\n", f);
+}
+
+/* The PID argument: a decimal number > 0; 0 or a usage error said. */
+int cli_parse_pid(const char *cmd, const char *arg, int *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v <= 0 || v > INT_MAX)
+		return cli_usage_error(cmd, "'%s' is not a process id (a number > 0)", arg);
+	*ret = (int)v;
+	return 0;
+}
+
+static const struct {
+	uint32_t key;
+	const char *name;
+} usage_keys[] = {
+	{ MEMACCT_USAGE_VSS, "vss" },
+	{ MEMACCT_USAGE_RSS, "rss" },
+	{ MEMACCT_USAGE_PSS, "pss" },
+	{ MEMACCT_USAGE_USS, "uss" },
+	{ MEMACCT_USAGE_SWAP, "swap" },
+	{ MEMACCT_USAGE_SWAP_PSS, "swap_pss" },
+	{ MEMACCT_USAGE_ANON, "anon" },
+	{ MEMACCT_USAGE_FILE, "file" },
+	{ MEMACCT_USAGE_SHMEM, "shmem" },
+	{ MEMACCT_USAGE_LOCKED, "locked" },
+	{ MEMACCT_USAGE_HUGETLB, "hugetlb" },
+};
+
+static const struct {
+	uint32_t bit;
+	const char *name;
+	size_t off;
+} statm_cols[] = {
+	{ MEMACCT_STATM_SIZE, "size", offsetof(struct memacct_statm, size) },
+	{ MEMACCT_STATM_RESIDENT, "resident", offsetof(struct memacct_statm, resident) },
+	{ MEMACCT_STATM_SHARED, "shared", offsetof(struct memacct_statm, shared) },
+	{ MEMACCT_STATM_TEXT, "text", offsetof(struct memacct_statm, text) },
+	{ MEMACCT_STATM_LIB, "lib", offsetof(struct memacct_statm, lib) },
+	{ MEMACCT_STATM_DATA, "data", offsetof(struct memacct_statm, data) },
+	{ MEMACCT_STATM_DT, "dt", offsetof(struct memacct_statm, dt) },
+};
+
+#define MAX_MISSING 3
+
+struct proc {
+	int pid;
+	char pidstr[16];
+	const char *comm;
+	struct memacct_usage *u;
+	struct memacct_status *st;
+	struct memacct_vmas *rollup;
+	struct memacct_statm statm;
+	bool kthread;
+	bool have_usage, have_statm, have_rollup;
+	const char *missing[MAX_MISSING];
+	size_t n_missing;
+};
+
+static uint64_t statm_col(const struct memacct_statm *sm, size_t i)
+{
+	return *(const uint64_t *)((const char *)sm + statm_cols[i].off);
+}
+
+static const char *source_name(uint32_t from)
+{
+	switch (from) {
+	case MEMACCT_USAGE_FROM_STATUS:
+		return "status";
+	case MEMACCT_USAGE_FROM_SMAPS_ROLLUP:
+		return "smaps_rollup";
+	case MEMACCT_USAGE_FROM_SMAPS:
+		return "smaps";
+	default:
+		return "?";
+	}
+}
+
+static const struct memacct_vma *rollup_vma(const struct proc *p)
+{
+	return p->have_rollup ? memacct_vmas_at(p->rollup, 0) : NULL;
+}
+
+static void print_table(const struct proc *p)
+{
+	const struct memacct_vma *vma = rollup_vma(p);
+	char h[HUMAN_LEN];
+	const char *name, *text;
+	uint64_t v;
+	uint32_t unit, from;
+	size_t i;
+	int n;
+
+	printf("pid %d (%s)%s\n", p->pid, p->comm,
+	       p->kthread ? ": kernel thread, no memory map" : "");
+	if (p->have_usage && !p->kthread) {
+		printf("\n%-26s %20s %12s  %s\n", "USAGE", "BYTES", "HUMAN", "SOURCE");
+		for (i = 0; i < ARRAY_SIZE(usage_keys); i++) {
+			if (memacct_usage_get(p->u, usage_keys[i].key, &v) < 0)
+				continue;
+			if (memacct_usage_get_source(p->u, usage_keys[i].key, &from) < 0)
+				from = 0;
+			printf("%-26s %20" PRIu64 " %12s  %s\n", usage_keys[i].name, v,
+			       human_ubytes(h, v), source_name(from));
+		}
+	}
+
+	printf("\n%-26s %20s %12s\n", "STATUS", "VALUE", "HUMAN");
+	n = memacct_status_count(p->st);
+	for (i = 0; i < (size_t)n; i++) {
+		if (memacct_status_at(p->st, i, &name, &v, &unit, NULL) < 0)
+			continue;
+		if (unit == MEMACCT_UNIT_BYTES)
+			printf("%-26s %20" PRIu64 " %12s\n", name, v, human_ubytes(h, v));
+		else if (unit == MEMACCT_UNIT_COUNT)
+			printf("%-26s %20" PRIu64 "\n", name, v);
+	}
+
+	if (p->have_statm) {
+		printf("\n%-26s %20s %12s\n", "STATM", "BYTES", "HUMAN");
+		for (i = 0; i < ARRAY_SIZE(statm_cols); i++)
+			if (p->statm.present & statm_cols[i].bit)
+				printf("%-26s %20" PRIu64 " %12s\n", statm_cols[i].name,
+				       statm_col(&p->statm, i), human_ubytes(h, statm_col(&p->statm, i)));
+	}
+
+	if (vma) {
+		printf("\n%-26s %20s %12s\n", "SMAPS_ROLLUP", "VALUE", "HUMAN");
+		n = memacct_vma_field_count(vma);
+		for (i = 0; i < (size_t)n; i++) {
+			if (memacct_vma_field_at(vma, i, &name, &v, &unit, NULL) < 0)
+				continue;
+			if (unit == MEMACCT_UNIT_BYTES)
+				printf("%-26s %20" PRIu64 " %12s\n", name, v, human_ubytes(h, v));
+			else if (unit == MEMACCT_UNIT_COUNT)
+				printf("%-26s %20" PRIu64 "\n", name, v);
+			else if (memacct_vma_get_text_by_name(vma, name, &text) == 0)
+				printf("%s: %s\n", name, text);
+		}
+	}
+}
+
+static void print_json(const struct proc *p)
+{
+	const struct memacct_vma *vma = rollup_vma(p);
+	const char *name, *text;
+	struct json j;
+	uint64_t v;
+	uint32_t unit, from;
+	size_t i;
+	int n;
+
+	json_begin(&j, stdout);
+	json_object_begin(&j);
+	json_kv_u64(&j, "pid", (uint64_t)p->pid);
+	json_kv_str(&j, "comm", p->comm);
+	json_kv_bool(&j, "kernel_thread", p->kthread);
+
+	if (p->have_usage && !p->kthread) {
+		json_key(&j, "usage");
+		json_object_begin(&j);
+		for (i = 0; i < ARRAY_SIZE(usage_keys); i++)
+			if (memacct_usage_get(p->u, usage_keys[i].key, &v) == 0)
+				json_kv_u64(&j, usage_keys[i].name, v);
+		json_object_end(&j);
+		json_key(&j, "usage_source");
+		json_object_begin(&j);
+		for (i = 0; i < ARRAY_SIZE(usage_keys); i++)
+			if (memacct_usage_get_source(p->u, usage_keys[i].key, &from) == 0)
+				json_kv_str(&j, usage_keys[i].name, source_name(from));
+		json_object_end(&j);
+	}
+
+	n = memacct_status_count(p->st);
+	json_key(&j, "status");
+	json_object_begin(&j);
+	for (i = 0; i < (size_t)n; i++)
+		if (memacct_status_at(p->st, i, &name, &v, &unit, NULL) == 0 &&
+		    unit != MEMACCT_UNIT_TEXT)
+			json_kv_u64(&j, name, v);
+	json_object_end(&j);
+	json_key(&j, "status_text");
+	json_object_begin(&j);
+	for (i = 0; i < (size_t)n; i++)
+		if (memacct_status_at(p->st, i, &name, NULL, &unit, NULL) == 0 &&
+		    unit == MEMACCT_UNIT_TEXT && memacct_status_text_at(p->st, i, &text) == 0)
+			json_kv_str(&j, name, text);
+	json_object_end(&j);
+
+	if (p->have_statm) {
+		json_key(&j, "statm");
+		json_object_begin(&j);
+		for (i = 0; i < ARRAY_SIZE(statm_cols); i++)
+			if (p->statm.present & statm_cols[i].bit)
+				json_kv_u64(&j, statm_cols[i].name, statm_col(&p->statm, i));
+		json_object_end(&j);
+	}
+
+	if (vma) {
+		json_key(&j, "smaps_rollup");
+		json_object_begin(&j);
+		n = memacct_vma_field_count(vma);
+		for (i = 0; i < (size_t)n; i++) {
+			if (memacct_vma_field_at(vma, i, &name, &v, &unit, NULL) < 0)
+				continue;
+			if (unit != MEMACCT_UNIT_TEXT)
+				json_kv_u64(&j, name, v);
+			else if (memacct_vma_get_text_by_name(vma, name, &text) == 0)
+				json_kv_str(&j, name, text);
+		}
+		json_object_end(&j);
+	}
+
+	if (p->n_missing) {
+		json_key(&j, "missing");
+		json_array_begin(&j);
+		for (i = 0; i < p->n_missing; i++)
+			json_str(&j, p->missing[i]);
+		json_array_end(&j);
+	}
+	json_object_end(&j);
+	json_end(&j);
+}
+
+static void print_prom(const struct proc *p)
+{
+	uint64_t v;
+	size_t i;
+	bool any = false;
+
+	prom_family(stdout, "memacct_process_kernel_thread", "gauge",
+		    "1 when the process is a kernel thread (no memory map), else 0.");
+	prom_u64(stdout, "memacct_process_kernel_thread",
+		 (const char *const[]){ "pid", p->pidstr, "comm", p->comm, NULL }, p->kthread);
+	if (!p->have_usage || p->kthread)
+		return;
+	for (i = 0; i < ARRAY_SIZE(usage_keys); i++) {
+		if (memacct_usage_get(p->u, usage_keys[i].key, &v) < 0)
+			continue;
+		if (!any)
+			prom_family(stdout, "memacct_process_bytes", "gauge",
+				    "Memory usage of a process in bytes, by kind (vss, rss, pss, "
+				    "uss, swap, ...); see memacct-cli proc --help.");
+		any = true;
+		prom_u64(stdout, "memacct_process_bytes",
+			 (const char *const[]){ "pid", p->pidstr, "comm", p->comm, "kind",
+						usage_keys[i].name, NULL },
+			 v);
+	}
+}
+
+static int no_such_process(int pid)
+{
+	cli_err("pid %d: no such process", pid);
+	return EXIT_READ;
+}
+
+/* A file that failed after status was read: fatal (EXIT_READ) or noted as missing (0). */
+static int optional_failed(struct proc *p, const struct cli *cli, const char *what, int r,
+			   const struct memacct_diag *diag)
+{
+	char file[48];
+
+	snprintf(file, sizeof(file), "%d/%s", p->pid, what);
+	if (r == -EACCES) {
+		cli_diag(cli->root, file, r, NULL);
+		if (p->n_missing < MAX_MISSING)
+			p->missing[p->n_missing++] = what;
+		return 0;
+	}
+	/* Absent from the tree, or the process is exiting: leave the part out. */
+	if (r == -ENOENT || r == -ESRCH)
+		return 0;
+	cli_diag(cli->root, file, r, diag);
+	return EXIT_READ;
+}
+
+static int proc_read(struct proc *p, const struct cli *cli, struct memacct_source *src)
+{
+	struct memacct_diag diag = { .sz = sizeof(diag) };
+	char file[48];
+	int r, ur;
+
+	r = memacct_status_read(p->st, src, p->pid, &diag);
+	if (r == -ENOENT || r == -ESRCH)
+		return no_such_process(p->pid);
+	if (r < 0) {
+		snprintf(file, sizeof(file), "%d/status", p->pid);
+		cli_diag(cli->root, file, r, &diag);
+		return EXIT_READ;
+	}
+	if (memacct_status_get_text(p->st, "Name", &p->comm) < 0)
+		p->comm = "";
+
+	memset(&diag, 0, sizeof(diag));
+	diag.sz = sizeof(diag);
+	ur = memacct_usage_read(p->u, src, p->pid, 0, &diag);
+	if (ur == -ESRCH)
+		return no_such_process(p->pid);
+	p->have_usage = ur == 0 || ur == -EACCES;
+	p->kthread = ur == 0 && memacct_usage_is_kernel_thread(p->u) == 1;
+
+	/* usage_read() reread status: ours stays the one shown, read just before. */
+	p->statm.sz = sizeof(p->statm);
+	r = memacct_statm_read(src, p->pid, 0, &p->statm, &diag);
+	if (r == 0)
+		p->have_statm = true;
+	else if (optional_failed(p, cli, "statm", r, &diag))
+		return EXIT_READ;
+
+	if (!p->kthread) {
+		r = memacct_smaps_rollup_read(p->rollup, src, p->pid, &diag);
+		if (r == 0)
+			p->have_rollup = memacct_vmas_count(p->rollup) == 1;
+		else if (optional_failed(p, cli, "smaps_rollup", r, &diag))
+			return EXIT_READ;
+	}
+
+	if (ur < 0 && ur != -EACCES) {
+		cli_err("pid %d: the usage could not be read: %s", p->pid, memacct_strerror(ur));
+		return EXIT_READ;
+	}
+	return EXIT_OK;
+}
+
+int cmd_proc(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_GLOBAL_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct memacct_source *src = NULL;
+	struct proc p;
+	int c, r;
+
+	memset(&p, 0, sizeof(p));
+	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
+		r = cli_global_option(cli, c, optarg);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r == 0)
+			return cli_bad_option("proc", c, argv);
+	}
+	if (cli->help) {
+		help_proc(stdout);
+		return EXIT_OK;
+	}
+	if (optind >= argc)
+		return cli_usage_error("proc", "a process id is needed");
+	if (optind + 1 < argc)
+		return cli_usage_error("proc", "unexpected argument '%s'", argv[optind + 1]);
+	if (cli_parse_pid("proc", argv[optind], &p.pid))
+		return EXIT_USAGE;
+	snprintf(p.pidstr, sizeof(p.pidstr), "%d", p.pid);
+
+	r = memacct_source_new(cli->root, NULL, &src);
+	if (r < 0) {
+		cli_err("%s: cannot open the root: %s", cli->root, memacct_strerror(r));
+		return EXIT_READ;
+	}
+	r = memacct_usage_new(&p.u);
+	if (r >= 0)
+		r = memacct_status_new(&p.st);
+	if (r >= 0)
+		r = memacct_vmas_new(&p.rollup);
+	if (r < 0) {
+		cli_err("cannot set up the parsers: %s", memacct_strerror(r));
+		r = EXIT_READ;
+		goto out;
+	}
+
+	r = proc_read(&p, cli, src);
+	if (r != EXIT_OK)
+		goto out;
+	switch (cli->format) {
+	case FORMAT_TABLE:
+		print_table(&p);
+		break;
+	case FORMAT_JSON:
+		print_json(&p);
+		break;
+	case FORMAT_PROM:
+		print_prom(&p);
+		break;
+	}
+	if (p.n_missing)
+		r = EXIT_READ;
+out:
+	memacct_vmas_free(p.rollup);
+	memacct_status_free(p.st);
+	memacct_usage_free(p.u);
+	memacct_source_free(src);
+	return r;
+}
