@@ -586,7 +586,11 @@ static void test_live_self(void **state)
 		const struct memacct_check_info *info;
 
 		assert_int_equal(memacct_check_at((size_t)(16 + i), &info), 0);
-		if (info->kind == MEMACCT_CHECK_EXACT && g.status[i] != MEMACCT_CHECK_HOLDS)
+		/* One file is one snapshot: its exact identities must hold. Two files
+		 * of a live process are two moments (this test's own allocations may
+		 * move its maps between them, as under ASan): a caveat is the answer. */
+		if (info->kind == MEMACCT_CHECK_EXACT && g.status[i] != MEMACCT_CHECK_HOLDS &&
+		    !(strncmp(g.id[i], "proc.", 5) == 0 && g.status[i] == MEMACCT_CHECK_CAVEAT))
 			fail_msg("/proc/self: exact %s is %u", g.id[i], g.status[i]);
 		assert_true(g.status[i] != MEMACCT_CHECK_SKIPPED);
 	}
