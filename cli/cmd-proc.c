@@ -121,8 +121,8 @@ struct proc {
 	char pidstr[16];
 	const char *comm;
 	struct memacct_usage *u;
-	struct memacct_status *st;
-	struct memacct_vmas *rollup;
+	const struct memacct_status *st;	/* borrowed from u */
+	const struct memacct_vmas *rollup;	/* borrowed from u */
 	struct memacct_statm statm;
 	bool kthread;
 	bool have_usage, have_statm, have_rollup;
@@ -354,26 +354,23 @@ static int proc_read(struct proc *p, const struct cli *cli, struct memacct_sourc
 	char file[48];
 	int r, ur;
 
-	r = memacct_status_read(p->st, src, p->pid, &diag);
-	if (r == -ENOENT || r == -ESRCH)
+	/* One read of each file: status and smaps_rollup come from the usage's own
+	 * read (the rollup's page walk is nearly all the cost of a big process). */
+	ur = memacct_usage_read(p->u, src, p->pid, 0, &diag);
+	if (ur == -ESRCH || ur == -ENOENT)
 		return no_such_process(p->pid);
-	if (r < 0) {
+	if (memacct_usage_get_status(p->u, &p->st) < 0) {
 		snprintf(file, sizeof(file), "%d/status", p->pid);
-		cli_diag(cli->root, file, r, &diag);
+		cli_diag(cli->root, file, ur, &diag);
 		return EXIT_READ;
 	}
 	if (memacct_status_get_text(p->st, "Name", &p->comm) < 0)
 		p->comm = "";
-
-	memset(&diag, 0, sizeof(diag));
-	diag.sz = sizeof(diag);
-	ur = memacct_usage_read(p->u, src, p->pid, 0, &diag);
-	if (ur == -ESRCH)
-		return no_such_process(p->pid);
 	p->have_usage = ur == 0 || ur == -EACCES;
 	p->kthread = ur == 0 && memacct_usage_is_kernel_thread(p->u) == 1;
 
-	/* usage_read() reread status: ours stays the one shown, read just before. */
+	memset(&diag, 0, sizeof(diag));
+	diag.sz = sizeof(diag);
 	p->statm.sz = sizeof(p->statm);
 	r = memacct_statm_read(src, p->pid, 0, &p->statm, &diag);
 	if (r == 0)
@@ -381,12 +378,13 @@ static int proc_read(struct proc *p, const struct cli *cli, struct memacct_sourc
 	else if (optional_failed(p, cli, "statm", r, &diag))
 		return EXIT_READ;
 
-	if (!p->kthread) {
-		r = memacct_smaps_rollup_read(p->rollup, src, p->pid, &diag);
-		if (r == 0)
-			p->have_rollup = memacct_vmas_count(p->rollup) == 1;
-		else if (optional_failed(p, cli, "smaps_rollup", r, &diag))
+	if (ur == -EACCES) {
+		memset(&diag, 0, sizeof(diag));
+		diag.sz = sizeof(diag);
+		if (optional_failed(p, cli, "smaps_rollup", ur, &diag))
 			return EXIT_READ;
+	} else if (!p->kthread && memacct_usage_get_rollup(p->u, &p->rollup) == 0) {
+		p->have_rollup = memacct_vmas_count(p->rollup) == 1;
 	}
 
 	if (ur < 0 && ur != -EACCES) {
@@ -432,10 +430,6 @@ int cmd_proc(struct cli *cli, int argc, char **argv)
 		return EXIT_READ;
 	}
 	r = memacct_usage_new(&p.u);
-	if (r >= 0)
-		r = memacct_status_new(&p.st);
-	if (r >= 0)
-		r = memacct_vmas_new(&p.rollup);
 	if (r < 0) {
 		cli_err("cannot set up the parsers: %s", memacct_strerror(r));
 		r = EXIT_READ;
@@ -459,8 +453,6 @@ int cmd_proc(struct cli *cli, int argc, char **argv)
 	if (p.n_missing)
 		r = EXIT_READ;
 out:
-	memacct_vmas_free(p.rollup);
-	memacct_status_free(p.st);
 	memacct_usage_free(p.u);
 	memacct_source_free(src);
 	return r;

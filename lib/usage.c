@@ -11,6 +11,8 @@ struct memacct_usage {
 	uint64_t val[USAGE_NKEYS];
 	uint8_t from[USAGE_NKEYS];	/* MEMACCT_USAGE_FROM_*, 0 = absent */
 	bool kthread;
+	bool have_status;	/* st holds this read's status */
+	bool have_rollup;	/* vmas holds this read's smaps_rollup */
 };
 
 /* The smaps fields summed (fs/proc/task_mmu.c __show_smap), as in smaps_rollup. */
@@ -38,6 +40,8 @@ static void reset(struct memacct_usage *u)
 	memset(u->val, 0, sizeof(u->val));
 	memset(u->from, 0, sizeof(u->from));
 	u->kthread = false;
+	u->have_status = false;
+	u->have_rollup = false;
 }
 
 int memacct_usage_new(struct memacct_usage **ret)
@@ -169,7 +173,9 @@ int memacct_usage_read(struct memacct_usage *u, struct memacct_source *src, int 
 		r = -ESRCH;
 	if (r < 0)
 		return r;
+	u->have_status = true;
 	if (exited(u->st)) {
+		u->have_status = false;
 		diag_set(diag, -ESRCH, 0, 0, NULL, 0, "the process has exited");
 		return -ESRCH;
 	}
@@ -186,6 +192,7 @@ int memacct_usage_read(struct memacct_usage *u, struct memacct_source *src, int 
 	if (r == 0 && memacct_vmas_count(u->vmas) == 1) {
 		sum_vma(memacct_vmas_at(u->vmas, 0), &s);
 		from = MEMACCT_USAGE_FROM_SMAPS_ROLLUP;
+		u->have_rollup = true;
 	} else if (r == 0 || r == -ESRCH) {
 		/* No rollup (before 4.14, or not captured), or the process is going. */
 		r = memacct_smaps_foreach(u->vmas, src, pid, sum_vma, &s, diag);
@@ -241,6 +248,24 @@ int memacct_usage_get_source(const struct memacct_usage *u, uint32_t key, uint32
 	if (r < 0)
 		return r;
 	*ret = u->from[key];
+	return 0;
+}
+
+int memacct_usage_get_status(const struct memacct_usage *u, const struct memacct_status **ret)
+{
+	assert_return(u && ret, -EINVAL);
+	if (!u->have_status)
+		return -ENOENT;
+	*ret = u->st;
+	return 0;
+}
+
+int memacct_usage_get_rollup(const struct memacct_usage *u, const struct memacct_vmas **ret)
+{
+	assert_return(u && ret, -EINVAL);
+	if (!u->have_rollup)
+		return -ENOENT;
+	*ret = u->vmas;
 	return 0;
 }
 

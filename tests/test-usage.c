@@ -249,6 +249,21 @@ static void check_fallback(const char *name, int pid)
 	assert_int_equal(memacct_usage_read(w, tmp_src, pid, 0, NULL), 0);
 	assert_int_equal(from(u, MEMACCT_USAGE_PSS), MEMACCT_USAGE_FROM_SMAPS_ROLLUP);
 	assert_int_equal(from(w, MEMACCT_USAGE_PSS), MEMACCT_USAGE_FROM_SMAPS);
+	{
+		/* The parsed files are lent out: the rollup only when it gave the values. */
+		const struct memacct_status *st;
+		const struct memacct_vmas *ro;
+		uint64_t v;
+
+		assert_int_equal(memacct_usage_get_rollup(u, &ro), 0);
+		assert_int_equal(memacct_vmas_count(ro), 1);
+		assert_int_equal(memacct_vma_get(memacct_vmas_at(ro, 0), MEMACCT_SMAPS_PSS, &v), 0);
+		assert_u64_equal(v, uget(u, MEMACCT_USAGE_PSS));
+		assert_int_equal(memacct_usage_get_rollup(w, &ro), -ENOENT);
+		assert_int_equal(memacct_usage_get_status(w, &st), 0);
+		assert_int_equal(memacct_status_get(st, MEMACCT_STATUS_VMSIZE, &v), 0);
+		assert_u64_equal(v, uget(w, MEMACCT_USAGE_VSS));
+	}
 	tally(tmp_src, pid, &t);
 	assert_u64_equal(uget(w, MEMACCT_USAGE_PSS), t.pss);
 	assert_pss_vs_smaps(u, &t);
@@ -295,6 +310,15 @@ static void test_cheap(void **state)
 	assert_int_equal(memacct_usage_get(u, MEMACCT_USAGE_PSS, &v), -ENOENT);
 	assert_int_equal(memacct_usage_get(u, MEMACCT_USAGE_USS, &v), -ENOENT);
 	assert_int_equal(memacct_usage_get(u, MEMACCT_USAGE_SWAP_PSS, &v), -ENOENT);
+	{
+		const struct memacct_vmas *ro;
+		const struct memacct_status *st;
+
+		assert_int_equal(memacct_usage_get_rollup(u, &ro), -ENOENT);
+		assert_int_equal(memacct_usage_get_status(u, &st), 0);
+		assert_int_equal(memacct_status_get(st, MEMACCT_STATUS_VMRSS, &v), 0);
+		assert_u64_equal(v, uget(u, MEMACCT_USAGE_RSS));
+	}
 	assert_u64_equal(uget(u, MEMACCT_USAGE_RSS), status_get(src, 2464, MEMACCT_STATUS_VMRSS));
 	assert_u64_equal(uget(u, MEMACCT_USAGE_VSS), status_get(src, 2464, MEMACCT_STATUS_VMSIZE));
 	assert_u64_equal(uget(u, MEMACCT_USAGE_ANON),
@@ -334,6 +358,11 @@ static void test_missing_pid(void **state)
 	assert_int_equal(memacct_usage_get(u, MEMACCT_USAGE_VSS, &v), -ENOENT);
 	assert_int_equal(memacct_usage_is_kernel_thread(u), 0);
 	assert_int_equal(memacct_usage_read(u, src, 1, MEMACCT_USAGE_CHEAP, NULL), -ESRCH);
+	{
+		const struct memacct_status *st;
+
+		assert_int_equal(memacct_usage_get_status(u, &st), -ENOENT);
+	}
 	/* pids run below pid_max: pid_max itself never exists */
 	assert_non_null(pid_max);
 	assert_int_equal(memacct_source_new(NULL, NULL, &live), 0);

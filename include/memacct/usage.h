@@ -4,6 +4,8 @@
 
 #include <memacct/common.h>
 #include <memacct/source.h>
+#include <memacct/status.h>
+#include <memacct/maps.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -123,6 +125,25 @@ MEMACCT_API int memacct_usage_get_source(const struct memacct_usage *u, uint32_t
  * -EINVAL for NULL.
  */
 MEMACCT_API int memacct_usage_is_kernel_thread(const struct memacct_usage *u);
+
+/**
+ * @brief The status the last memacct_usage_read() parsed, so that a caller
+ * who also wants the file need not read it again (borrowed: valid until the
+ * next read or free of @u).
+ * @return 0; -ENOENT when the last read has no status (it failed on it, or
+ *         the process had exited).
+ */
+MEMACCT_API int memacct_usage_get_status(const struct memacct_usage *u,
+					 const struct memacct_status **ret);
+
+/**
+ * @brief The smaps_rollup (one "[rollup]" VMA) the last read took its values
+ * from, borrowed like memacct_usage_get_status().
+ * @return 0; -ENOENT when the values did not come from smaps_rollup (CHEAP
+ *         mode, a kernel thread, the smaps fallback, or it was denied).
+ */
+MEMACCT_API int memacct_usage_get_rollup(const struct memacct_usage *u,
+					 const struct memacct_vmas **ret);
 
 #ifdef __cplusplus
 }
