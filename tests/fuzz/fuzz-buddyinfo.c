@@ -12,8 +12,6 @@
  */
 #include "fuzz-common.h"
 
-static struct memacct_buddyinfo *strict_bi, *lenient_bi;
-
 static void check_empty(const struct memacct_buddyinfo *bi)
 {
 	uint64_t v;
@@ -94,53 +92,4 @@ static void check_same(const struct memacct_buddyinfo *a, const struct memacct_b
 	}
 }
 
-static void parse_fresh(const char *buf, size_t len, uint32_t flags, int expect,
-			const struct memacct_buddyinfo *reused)
-{
-	struct memacct_buddyinfo *bi = NULL;
-
-	CHECK(memacct_buddyinfo_new(&bi) == 0);
-	CHECK(memacct_buddyinfo_set_flags(bi, flags) == 0);
-	CHECK(memacct_buddyinfo_parse(bi, buf, len, NULL) == expect);
-	if (expect == 0)
-		check_same(bi, reused);
-	memacct_buddyinfo_free(bi);
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct memacct_diag d = { .sz = sizeof(d) };
-	const char *buf = (const char *)data;
-	int rs, rl;
-
-	if (!strict_bi) {
-		CHECK(memacct_buddyinfo_new(&strict_bi) == 0);
-		CHECK(memacct_buddyinfo_new(&lenient_bi) == 0);
-		CHECK(memacct_buddyinfo_set_flags(lenient_bi, MEMACCT_PARSE_SKIP_BAD_LINES) == 0);
-	}
-
-	rs = memacct_buddyinfo_parse(strict_bi, buf, size, &d);
-	CHECK(strict_result_ok(rs));
-	if (rs < 0) {
-		check_failure_diag(&d, rs);
-		check_empty(strict_bi);
-	} else {
-		check_consistent(strict_bi, 0);
-	}
-	parse_fresh(buf, size, 0, rs, strict_bi);
-
-	rl = memacct_buddyinfo_parse(lenient_bi, buf, size, NULL);
-	CHECK(lenient_result_ok(rl));
-	if (rl == 0)
-		check_consistent(lenient_bi, 1);
-	else
-		check_empty(lenient_bi);
-	if (rs == 0) {
-		CHECK(rl == 0);
-		check_same(strict_bi, lenient_bi);
-	}
-	parse_fresh(buf, size, MEMACCT_PARSE_SKIP_BAD_LINES, rl, lenient_bi);
-	return 0;
-}
+FUZZ_LINE_PARSER(buddyinfo)

@@ -55,4 +55,67 @@ static inline int add_blocks(uint64_t *sum, uint64_t count, uint32_t order)
 	return __builtin_add_overflow(*sum, count << order, sum) ? -EOVERFLOW : 0;
 }
 
+
+/*
+ * The driver of a line parser's harness: @noun's handles kept across inputs
+ * (strict and lenient) and a fresh one per input. The harness defines
+ * check_empty(h), check_consistent(h, lenient) and check_same(a, b) for its
+ * type before using this.
+ */
+#define FUZZ_LINE_PARSER(noun)                                                          \
+	static struct memacct_##noun *strict_h, *lenient_h;                              \
+                                                                                         \
+	static void parse_fresh(const char *buf, size_t len, uint32_t flags, int expect, \
+				const struct memacct_##noun *reused)                     \
+	{                                                                                \
+		struct memacct_##noun *h = NULL;                                         \
+		int r;                                                                   \
+                                                                                         \
+		CHECK(memacct_##noun##_new(&h) == 0);                                    \
+		CHECK(memacct_##noun##_set_flags(h, flags) == 0);                        \
+		r = memacct_##noun##_parse(h, buf, len, NULL);                           \
+		CHECK(r == expect);                                                      \
+		if (r == 0)                                                              \
+			check_same(h, reused);                                           \
+		memacct_##noun##_free(h);                                                \
+	}                                                                                \
+                                                                                         \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);                    \
+                                                                                         \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)                     \
+	{                                                                                \
+		struct memacct_diag d = { .sz = sizeof(d) };                             \
+		const char *buf = (const char *)data;                                    \
+		int rs, rl;                                                              \
+                                                                                         \
+		if (!strict_h) {                                                         \
+			CHECK(memacct_##noun##_new(&strict_h) == 0);                     \
+			CHECK(memacct_##noun##_new(&lenient_h) == 0);                    \
+			CHECK(memacct_##noun##_set_flags(lenient_h,                      \
+							 MEMACCT_PARSE_SKIP_BAD_LINES) == 0); \
+		}                                                                        \
+		rs = memacct_##noun##_parse(strict_h, buf, size, &d);                    \
+		CHECK(strict_result_ok(rs));                                             \
+		if (rs < 0) {                                                            \
+			check_failure_diag(&d, rs);                                      \
+			check_empty(strict_h);                                           \
+		} else {                                                                 \
+			check_consistent(strict_h, 0);                                   \
+		}                                                                        \
+		parse_fresh(buf, size, 0, rs, strict_h);                                 \
+                                                                                         \
+		rl = memacct_##noun##_parse(lenient_h, buf, size, NULL);                 \
+		CHECK(lenient_result_ok(rl));                                            \
+		if (rl == 0)                                                             \
+			check_consistent(lenient_h, 1);                                  \
+		else                                                                     \
+			check_empty(lenient_h);                                          \
+		if (rs == 0) {                                                           \
+			CHECK(rl == 0);                                                  \
+			check_same(strict_h, lenient_h);                                 \
+		}                                                                        \
+		parse_fresh(buf, size, MEMACCT_PARSE_SKIP_BAD_LINES, rl, lenient_h);     \
+		return 0;                                                                \
+	}
+
 #endif

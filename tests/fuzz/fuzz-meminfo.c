@@ -13,8 +13,6 @@
  */
 #include "fuzz-common.h"
 
-static struct memacct_meminfo *strict_mi, *lenient_mi;
-
 static void check_empty(const struct memacct_meminfo *mi)
 {
 	uint64_t v;
@@ -114,56 +112,4 @@ static void check_same(const struct memacct_meminfo *a, const struct memacct_mem
 	}
 }
 
-static int parse_fresh(const char *buf, size_t len, uint32_t flags, int expect,
-		       const struct memacct_meminfo *reused)
-{
-	struct memacct_meminfo *mi = NULL;
-	int r;
-
-	CHECK(memacct_meminfo_new(&mi) == 0);
-	CHECK(memacct_meminfo_set_flags(mi, flags) == 0);
-	r = memacct_meminfo_parse(mi, buf, len, NULL);
-	CHECK(r == expect);
-	if (r == 0)
-		check_same(mi, reused);
-	memacct_meminfo_free(mi);
-	return r;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct memacct_diag d = { .sz = sizeof(d) };
-	const char *buf = (const char *)data;
-	int rs, rl;
-
-	if (!strict_mi) {
-		CHECK(memacct_meminfo_new(&strict_mi) == 0);
-		CHECK(memacct_meminfo_new(&lenient_mi) == 0);
-		CHECK(memacct_meminfo_set_flags(lenient_mi, MEMACCT_PARSE_SKIP_BAD_LINES) == 0);
-	}
-
-	rs = memacct_meminfo_parse(strict_mi, buf, size, &d);
-	CHECK(strict_result_ok(rs));
-	if (rs < 0) {
-		check_failure_diag(&d, rs);
-		check_empty(strict_mi);
-	} else {
-		check_consistent(strict_mi, 0);
-	}
-	parse_fresh(buf, size, 0, rs, strict_mi);
-
-	rl = memacct_meminfo_parse(lenient_mi, buf, size, NULL);
-	CHECK(lenient_result_ok(rl));
-	if (rl == 0)
-		check_consistent(lenient_mi, 1);
-	else
-		check_empty(lenient_mi);
-	if (rs == 0) {
-		CHECK(rl == 0);
-		check_same(strict_mi, lenient_mi);
-	}
-	parse_fresh(buf, size, MEMACCT_PARSE_SKIP_BAD_LINES, rl, lenient_mi);
-	return 0;
-}
+FUZZ_LINE_PARSER(meminfo)

@@ -13,8 +13,6 @@
  */
 #include "fuzz-common.h"
 
-static struct memacct_status *strict_st, *lenient_st;
-
 static void check_empty(const struct memacct_status *st)
 {
 	const char *t;
@@ -130,56 +128,4 @@ static void check_same(const struct memacct_status *a, const struct memacct_stat
 	}
 }
 
-static int parse_fresh(const char *buf, size_t len, uint32_t flags, int expect,
-		       const struct memacct_status *reused)
-{
-	struct memacct_status *st = NULL;
-	int r;
-
-	CHECK(memacct_status_new(&st) == 0);
-	CHECK(memacct_status_set_flags(st, flags) == 0);
-	r = memacct_status_parse(st, buf, len, NULL);
-	CHECK(r == expect);
-	if (r == 0)
-		check_same(st, reused);
-	memacct_status_free(st);
-	return r;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct memacct_diag d = { .sz = sizeof(d) };
-	const char *buf = (const char *)data;
-	int rs, rl;
-
-	if (!strict_st) {
-		CHECK(memacct_status_new(&strict_st) == 0);
-		CHECK(memacct_status_new(&lenient_st) == 0);
-		CHECK(memacct_status_set_flags(lenient_st, MEMACCT_PARSE_SKIP_BAD_LINES) == 0);
-	}
-
-	rs = memacct_status_parse(strict_st, buf, size, &d);
-	CHECK(strict_result_ok(rs));
-	if (rs < 0) {
-		check_failure_diag(&d, rs);
-		check_empty(strict_st);
-	} else {
-		check_consistent(strict_st, 0);
-	}
-	parse_fresh(buf, size, 0, rs, strict_st);
-
-	rl = memacct_status_parse(lenient_st, buf, size, NULL);
-	CHECK(lenient_result_ok(rl));
-	if (rl == 0)
-		check_consistent(lenient_st, 1);
-	else
-		check_empty(lenient_st);
-	if (rs == 0) {
-		CHECK(rl == 0);
-		check_same(strict_st, lenient_st);
-	}
-	parse_fresh(buf, size, MEMACCT_PARSE_SKIP_BAD_LINES, rl, lenient_st);
-	return 0;
-}
+FUZZ_LINE_PARSER(status)

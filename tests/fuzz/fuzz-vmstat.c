@@ -10,8 +10,6 @@
  */
 #include "fuzz-common.h"
 
-static struct memacct_vmstat *strict_vs, *lenient_vs;
-
 static void check_empty(const struct memacct_vmstat *vs)
 {
 	uint64_t v;
@@ -56,53 +54,4 @@ static void check_same(const struct memacct_vmstat *a, const struct memacct_vmst
 	}
 }
 
-static void parse_fresh(const char *buf, size_t len, uint32_t flags, int expect,
-			const struct memacct_vmstat *reused)
-{
-	struct memacct_vmstat *vs = NULL;
-
-	CHECK(memacct_vmstat_new(&vs) == 0);
-	CHECK(memacct_vmstat_set_flags(vs, flags) == 0);
-	CHECK(memacct_vmstat_parse(vs, buf, len, NULL) == expect);
-	if (expect == 0)
-		check_same(vs, reused);
-	memacct_vmstat_free(vs);
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct memacct_diag d = { .sz = sizeof(d) };
-	const char *buf = (const char *)data;
-	int rs, rl;
-
-	if (!strict_vs) {
-		CHECK(memacct_vmstat_new(&strict_vs) == 0);
-		CHECK(memacct_vmstat_new(&lenient_vs) == 0);
-		CHECK(memacct_vmstat_set_flags(lenient_vs, MEMACCT_PARSE_SKIP_BAD_LINES) == 0);
-	}
-
-	rs = memacct_vmstat_parse(strict_vs, buf, size, &d);
-	CHECK(strict_result_ok(rs));
-	if (rs < 0) {
-		check_failure_diag(&d, rs);
-		check_empty(strict_vs);
-	} else {
-		check_consistent(strict_vs, 0);
-	}
-	parse_fresh(buf, size, 0, rs, strict_vs);
-
-	rl = memacct_vmstat_parse(lenient_vs, buf, size, NULL);
-	CHECK(lenient_result_ok(rl));
-	if (rl == 0)
-		check_consistent(lenient_vs, 1);
-	else
-		check_empty(lenient_vs);
-	if (rs == 0) {
-		CHECK(rl == 0);
-		check_same(strict_vs, lenient_vs);
-	}
-	parse_fresh(buf, size, MEMACCT_PARSE_SKIP_BAD_LINES, rl, lenient_vs);
-	return 0;
-}
+FUZZ_LINE_PARSER(vmstat)

@@ -13,8 +13,6 @@
 
 #define NKEYS 5	/* MEMACCT_ZONEINFO_FREE .. MEMACCT_ZONEINFO_THRESHOLD */
 
-static struct memacct_zoneinfo *strict_zi, *lenient_zi;
-
 static void check_empty(const struct memacct_zoneinfo *zi)
 {
 	uint64_t v;
@@ -90,53 +88,4 @@ static void check_same(const struct memacct_zoneinfo *a, const struct memacct_zo
 	}
 }
 
-static void parse_fresh(const char *buf, size_t len, uint32_t flags, int expect,
-			const struct memacct_zoneinfo *reused)
-{
-	struct memacct_zoneinfo *zi = NULL;
-
-	CHECK(memacct_zoneinfo_new(&zi) == 0);
-	CHECK(memacct_zoneinfo_set_flags(zi, flags) == 0);
-	CHECK(memacct_zoneinfo_parse(zi, buf, len, NULL) == expect);
-	if (expect == 0)
-		check_same(zi, reused);
-	memacct_zoneinfo_free(zi);
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct memacct_diag d = { .sz = sizeof(d) };
-	const char *buf = (const char *)data;
-	int rs, rl;
-
-	if (!strict_zi) {
-		CHECK(memacct_zoneinfo_new(&strict_zi) == 0);
-		CHECK(memacct_zoneinfo_new(&lenient_zi) == 0);
-		CHECK(memacct_zoneinfo_set_flags(lenient_zi, MEMACCT_PARSE_SKIP_BAD_LINES) == 0);
-	}
-
-	rs = memacct_zoneinfo_parse(strict_zi, buf, size, &d);
-	CHECK(strict_result_ok(rs));
-	if (rs < 0) {
-		check_failure_diag(&d, rs);
-		check_empty(strict_zi);
-	} else {
-		check_consistent(strict_zi, 0);
-	}
-	parse_fresh(buf, size, 0, rs, strict_zi);
-
-	rl = memacct_zoneinfo_parse(lenient_zi, buf, size, NULL);
-	CHECK(lenient_result_ok(rl));
-	if (rl == 0)
-		check_consistent(lenient_zi, 1);
-	else
-		check_empty(lenient_zi);
-	if (rs == 0) {
-		CHECK(rl == 0);
-		check_same(strict_zi, lenient_zi);
-	}
-	parse_fresh(buf, size, MEMACCT_PARSE_SKIP_BAD_LINES, rl, lenient_zi);
-	return 0;
-}
+FUZZ_LINE_PARSER(zoneinfo)
