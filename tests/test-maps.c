@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "test-util.h"
+#include "test-vmas.h"
 #include "memacct.h"
 
 /*
@@ -27,40 +27,6 @@ static const char modern[] =
 	"7ffe921da000-7ffe921dd000 r--p 00000000 00:00 0                          [vvar]\n"
 	"7ffe921dd000-7ffe921de000 r-xp 00000000 00:00 0                          [vdso]\n"
 	"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]\n";
-
-static struct memacct_vmas *new_vmas(void)
-{
-	struct memacct_vmas *v = NULL;
-
-	assert_int_equal(memacct_vmas_new(&v), 0);
-	assert_non_null(v);
-	return v;
-}
-
-static const struct memacct_vma *at(const struct memacct_vmas *v, size_t i)
-{
-	const struct memacct_vma *vma = memacct_vmas_at(v, i);
-
-	assert_non_null(vma);
-	return vma;
-}
-
-static uint64_t get(const struct memacct_vma *vma, uint32_t key)
-{
-	uint64_t x = 0xdeadbeef;
-
-	assert_int_equal(memacct_vma_get(vma, key, &x), 0);
-	return x;
-}
-
-static const char *path_of(const struct memacct_vma *vma)
-{
-	const char *p = NULL;
-
-	assert_int_equal(memacct_vma_get_path(vma, &p), 0);
-	assert_non_null(p);
-	return p;
-}
 
 #define R MEMACCT_VMA_PERM_READ
 #define W MEMACCT_VMA_PERM_WRITE

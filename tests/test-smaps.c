@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "test-util.h"
+#include "test-vmas.h"
 #include "memacct.h"
 
 /*
@@ -69,57 +69,6 @@ static const char modern[] =
 	"THPeligible:           0\n"
 	"ProtectionKey:         0\n"
 	"VmFlags: rd wr mr mw me gd ac \n";
-
-
-static struct memacct_vmas *new_vmas(void)
-{
-	struct memacct_vmas *v = NULL;
-
-	assert_int_equal(memacct_vmas_new(&v), 0);
-	assert_non_null(v);
-	return v;
-}
-
-static const struct memacct_vma *at(const struct memacct_vmas *v, size_t i)
-{
-	const struct memacct_vma *vma = memacct_vmas_at(v, i);
-
-	assert_non_null(vma);
-	return vma;
-}
-
-static uint64_t get(const struct memacct_vma *vma, uint32_t key)
-{
-	uint64_t x = 0xdeadbeef;
-
-	assert_int_equal(memacct_vma_get(vma, key, &x), 0);
-	return x;
-}
-
-static uint64_t by_name(const struct memacct_vma *vma, const char *name)
-{
-	uint64_t x = 0xdeadbeef;
-
-	assert_int_equal(memacct_vma_get_by_name(vma, name, &x), 0);
-	return x;
-}
-
-static const char *text_of(const struct memacct_vma *vma, const char *name)
-{
-	const char *t = NULL;
-
-	assert_int_equal(memacct_vma_get_text_by_name(vma, name, &t), 0);
-	assert_non_null(t);
-	return t;
-}
-
-static const char *path_of(const struct memacct_vma *vma)
-{
-	const char *p = NULL;
-
-	assert_int_equal(memacct_vma_get_path(vma, &p), 0);
-	return p;
-}
 
 static void test_modern(void **state)
 {
