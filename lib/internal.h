@@ -27,4 +27,10 @@
 hidden void diag_set(struct memacct_diag *diag, int err, uint32_t line, uint32_t column,
 		     const char *key, size_t key_len, const char *message);
 
+/* openat() relative to the source's root: an fd, or a negative errno. */
+hidden int source_openat(const struct memacct_source *src, const char *path, int flags);
+
+/* Whether the source's root is a mounted procfs. */
+hidden bool source_is_live(const struct memacct_source *src);
+
 #endif

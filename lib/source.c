@@ -322,6 +322,18 @@ int memacct_source_get(const struct memacct_source *src, uint32_t key, uint64_t 
 	}
 }
 
+int source_openat(const struct memacct_source *src, const char *path, int flags)
+{
+	int fd = openat(src->root_fd, path, flags | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+bool source_is_live(const struct memacct_source *src)
+{
+	return src->live;
+}
+
 /* An fd for @path: from the cache for system-wide files, else a new one. */
 static int open_file(struct memacct_source *src, const char *path, bool *ret_cached)
 {

@@ -33,7 +33,9 @@ else
 	for f in "$repo"/tests/fuzz/fuzz-*.c; do
 		h=$(basename "$f" .c)
 		h=${h#fuzz-}
-		[ -f "$repo/lib/$h.c" ] && harnesses+=("$h")
+		lib=$h
+		[ "$h" = pages ] && lib=pagemap	# fuzz-pages: lib/pagemap.c, lib/table.c
+		[ -f "$repo/lib/$lib.c" ] && harnesses+=("$h")
 	done
 fi
 
