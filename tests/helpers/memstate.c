@@ -23,6 +23,8 @@
  *                          huge pages, written
  *   vmas N                 N one-page private anonymous VMAs, written, then
  *                          every other page made read-only so none merge
+ *   swap MIB               private anonymous, written (MADV_NOHUGEPAGE), then
+ *                          paged out to swap with MADV_PAGEOUT (Linux 5.4)
  *
  * Output on stdout, one line each, the last one "ready":
  *   region START-END       the constructed range, as in /proc/PID/maps (the
@@ -31,10 +33,12 @@
  *   thp_enabled MODE       thp only: the [selected] word of
  *                          /sys/kernel/mm/transparent_hugepage/enabled
  *   anon_huge_kb N         thp only: AnonHugePages of the region's VMA
+ *   swapped_kb N           swap only: Swap of the region's VMA
  *   ready PID...           the parent first, then its children
  *
  * Exit status: 0 after a clean hold, 1 on an error, 2 on a usage error, 77
- * when the kernel refused the state (no huge pages, mlock refused).
+ * when the kernel refused the state (no huge pages, mlock refused, no swap
+ * active, or no page left for swap).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,8 +58,13 @@
 
 #define MAX_PROCS 64
 #define EXIT_SKIP 77
+#define PAGEOUT_TRIES 10
 
-enum mode { ANON, COW, SHARED_FILE, SHMEM, MLOCK, THP, HUGETLB, VMAS };
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21		/* include/uapi/asm-generic/mman-common.h, 5.4 */
+#endif
+
+enum mode { ANON, COW, SHARED_FILE, SHMEM, MLOCK, THP, HUGETLB, VMAS, SWAP };
 
 static const struct {
 	const char *name;
@@ -70,6 +79,7 @@ static const struct {
 	[THP] = { "thp", 1, "MIB" },
 	[HUGETLB] = { "hugetlb", 1, "NPAGES" },
 	[VMAS] = { "vmas", 1, "N" },
+	[SWAP] = { "swap", 1, "MIB" },
 };
 
 struct state {
@@ -226,6 +236,48 @@ static size_t default_hugepage_size(void)
 			break;
 	fclose(f);
 	return (size_t)kb << 10;
+}
+
+/* Whether /proc/swaps lists a swap area (a line after its header). */
+static bool swap_active(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen("/proc/swaps", "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n > 1;
+}
+
+/*
+ * Page the region out (mm/madvise.c madvise_pageout: reclaim_pages() on
+ * the spot) until its smaps Swap covers it or the tries run out; the
+ * region's Swap in kB goes to *@kb.
+ */
+static int page_out(const struct state *st, unsigned long *kb)
+{
+	int i;
+
+	*kb = 0;
+	for (i = 0; i < PAGEOUT_TRIES && *kb < st->len >> 10; i++) {
+		if (madvise(st->region, st->len, MADV_PAGEOUT) < 0) {
+			fprintf(stderr, "%s: madvise(MADV_PAGEOUT): %s\n", prog, strerror(errno));
+			return errno == EINVAL ? EXIT_SKIP : 1;
+		}
+		if (own_smaps_kb((uintptr_t)st->region, "Swap", kb) < 0) {
+			fprintf(stderr, "%s: no Swap line for the region in /proc/self/smaps\n", prog);
+			return 1;
+		}
+	}
+	if (*kb == 0) {
+		fprintf(stderr, "%s: no page of the region went to swap\n", prog);
+		return EXIT_SKIP;
+	}
+	return 0;
 }
 
 static size_t pmd_size(void)
@@ -437,8 +489,9 @@ static void hold(const sigset_t *waitmask)
 static int build(struct state *st, unsigned long a1, unsigned long a2, const sigset_t *waitmask)
 {
 	size_t mib = (size_t)a1 << 20;
+	unsigned long kb;
 	size_t hps;
-	int flags;
+	int flags, r;
 
 	switch (st->mode) {
 	case ANON:
@@ -506,6 +559,19 @@ static int build(struct state *st, unsigned long a1, unsigned long a2, const sig
 		/* the pages were reserved at mmap(), so these faults cannot fail */
 		write_pages(st->region, st->len, st->page);
 		break;
+	case SWAP:
+		if (!swap_active()) {
+			fprintf(stderr, "%s: no swap area is active (/proc/swaps)\n", prog);
+			return EXIT_SKIP;
+		}
+		if (map_fenced(st, mib, st->page) < 0)
+			return 1;
+		madvise(st->region, st->len, MADV_NOHUGEPAGE);
+		write_pages(st->region, st->len, st->page);
+		r = page_out(st, &kb);
+		if (r)
+			return r;
+		break;
 	case VMAS:
 		if (map_fenced(st, a1 * st->page, st->page) < 0)
 			return 1;
@@ -539,6 +605,12 @@ static int report(const struct state *st)
 			printf("anon_huge_kb unknown\n");
 		else
 			printf("anon_huge_kb %lu\n", kb);
+	}
+	if (st->mode == SWAP) {
+		if (own_smaps_kb(s, "Swap", &kb) < 0)
+			printf("swapped_kb unknown\n");
+		else
+			printf("swapped_kb %lu\n", kb);
 	}
 	printf("ready %ld", (long)getpid());
 	for (i = 0; i < st->nkids; i++)
