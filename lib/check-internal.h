@@ -16,6 +16,9 @@ struct memacct_snapshot {
 	const struct memacct_vmas *maps;
 	const struct memacct_vmas *smaps;
 	const struct memacct_vmas *rollup;
+	const struct memacct_exact *exact;	/* of the same process, or NULL */
+	const struct memacct_census *census;	/* the whole machine, or NULL */
+	const struct memacct_procs *procs;	/* every process (a system scan), or NULL */
 	uint64_t page_size;	/* 0 = unset */
 	uint64_t ncpus;		/* 0 = unset */
 	uint8_t live;		/* 0, 1, or UNSET */
@@ -69,6 +72,18 @@ hidden extern const size_t check_meminfo_ndefs;
 /* "one process, one file" and "one process, several files" (check-process.c). */
 hidden extern const struct check_def check_process_defs[];
 hidden extern const size_t check_process_ndefs;
+
+/* pagemap.* and pages.{pss,uss}_from_mapcount, per process (check-pages.c). */
+hidden extern const struct check_def check_pagemap_defs[];
+hidden extern const size_t check_pagemap_ndefs;
+
+/* pages.* of the whole-machine census (check-census.c). */
+hidden extern const struct check_def check_census_defs[];
+hidden extern const size_t check_census_ndefs;
+
+/* "the whole system (every process)" (check-system.c). */
+hidden extern const struct check_def check_system_defs[];
+hidden extern const size_t check_system_ndefs;
 
 /*
  * Helpers for identity implementations (check.c). The current identity's

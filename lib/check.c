@@ -23,6 +23,9 @@ static const struct {
 } groups[] = {
 	{ check_meminfo_defs, &check_meminfo_ndefs, false },
 	{ check_process_defs, &check_process_ndefs, true },
+	{ check_pagemap_defs, &check_pagemap_ndefs, true },
+	{ check_census_defs, &check_census_ndefs, false },
+	{ check_system_defs, &check_system_ndefs, false },
 };
 
 struct check_run {

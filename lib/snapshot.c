@@ -61,12 +61,37 @@ int memacct_snapshot_set_process(struct memacct_snapshot *snap, int pid,
 				 const struct memacct_vmas *rollup)
 {
 	assert_return(snap && pid >= 0, -EINVAL);
+	if (pid != snap->pid)
+		snap->exact = NULL;	/* it describes the previous process */
 	snap->pid = pid;
 	snap->st = st;
 	snap->sm = sm;
 	snap->maps = maps;
 	snap->smaps = smaps;
 	snap->rollup = rollup;
+	return 0;
+}
+
+int memacct_snapshot_set_exact(struct memacct_snapshot *snap, const struct memacct_exact *ex)
+{
+	assert_return(snap, -EINVAL);
+	assert_return(!ex || memacct_exact_get_pid(ex) == snap->pid, -EINVAL);
+	snap->exact = ex;
+	return 0;
+}
+
+int memacct_snapshot_set_census(struct memacct_snapshot *snap, const struct memacct_census *c)
+{
+	assert_return(snap, -EINVAL);
+	assert_return(!c || memacct_census_get_pid(c) == 0, -EINVAL);
+	snap->census = c;
+	return 0;
+}
+
+int memacct_snapshot_set_procs(struct memacct_snapshot *snap, const struct memacct_procs *procs)
+{
+	assert_return(snap, -EINVAL);
+	snap->procs = procs;
 	return 0;
 }
 

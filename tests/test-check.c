@@ -960,7 +960,44 @@ static const char *const catalog_ids[] = {
 	"meminfo.directmap_covers_ram",
 	"meminfo.free_vs_buddyinfo",
 	"meminfo.file_pages_vs_vmstat",
+	/* one process */
+	"status.rss_split",
+	"status.peaks",
+	"smaps.rss_split",
+	"smaps.pss_bounds",
+	"smaps.size_bounds",
+	"smaps.locked",
+	"smaps.geometry",
+	"smaps_rollup.pss_split",
+	"proc.maps_vs_smaps",
+	"proc.rollup_vs_smaps",
+	"proc.smaps_vs_status",
+	"proc.statm_vs_status",
+	"pagemap.present_vs_rss",
+	"pagemap.swapped_vs_swap",
+	"pagemap.exclusive_vs_private",
+	"pages.pss_from_mapcount",
+	"pages.uss_from_mapcount",
+	"pages.lru_vs_meminfo",
+	"pages.unevictable_vs_meminfo",
+	"pages.mapped_vs_meminfo",
+	"pages.anon_vs_meminfo",
+	"pages.swapcache_vs_meminfo",
+	"pages.slab_vs_meminfo",
+	"pages.pgtable_vs_meminfo",
+	"pages.huge_vs_meminfo",
+	"pages.writeback_dirty",
+	"pages.shmem_vs_meminfo",
+	"pages.buddy_vs_free",
+	"pages.mmap_vs_meminfo",
+	"system.pss_vs_mapped_anon",
+	"system.anonhuge_sum",
+	"system.file_rss_ge_mapped",
+	"system.swappss_le_used",
 };
+
+#define CATALOG_N ((int)(sizeof(catalog_ids) / sizeof(catalog_ids[0])))
+#define NMEMINFO 16
 
 static void test_catalog(void **state)
 {
@@ -973,7 +1010,11 @@ static void test_catalog(void **state)
 	};
 	const char *name;
 
-	assert_int_equal(memacct_check_count(), 28); /* 12 per-process after these */
+	assert_int_equal(memacct_check_count(), CATALOG_N);
+	for (int i = 0; i < CATALOG_N; i++) {
+		assert_int_equal(memacct_check_at((size_t)i, &info), 0);
+		assert_string_equal(info->id, catalog_ids[i]);
+	}
 	for (size_t i = 0; i < 16; i++) {
 		assert_int_equal(memacct_check_at(i, &info), 0);
 		assert_true(info->sz >= sizeof(*info));
@@ -991,7 +1032,7 @@ static void test_catalog(void **state)
 	assert_string_equal(info->inputs, "meminfo, buddyinfo");
 	assert_int_equal(memacct_check_at(15, &info), 0);
 	assert_string_equal(info->inputs, "meminfo, vmstat");
-	assert_int_equal(memacct_check_at(28, &info), -ERANGE);
+	assert_int_equal(memacct_check_at(CATALOG_N, &info), -ERANGE);
 	assert_int_equal(memacct_check_at(0, NULL), -EINVAL);
 
 	assert_int_equal(memacct_check_kind_name(MEMACCT_CHECK_EXACT, &name), 0);
@@ -1064,7 +1105,7 @@ static void test_run(void **state)
 	/* Every identity, in catalog order; the two damaged ones counted. */
 	memset(&t, 0, sizeof(t));
 	assert_int_equal(memacct_check_run(snap, NULL, count_cb, &t), 2);
-	assert_int_equal(t.calls, 28);	/* then 12 per-process: skipped */
+	assert_int_equal(t.calls, CATALOG_N);	/* the others skipped */
 	assert_int_equal(t.violated, 2);
 	for (int i = 0; i < 16; i++)
 		assert_string_equal(t.ids[i], catalog_ids[i]);
@@ -1103,11 +1144,11 @@ static void test_run(void **state)
 	opts.only = NULL;
 	opts.skip = only_slab;
 	assert_int_equal(memacct_check_run(snap, &opts, count_cb, &t), 1);
-	assert_int_equal(t.calls, 27);
+	assert_int_equal(t.calls, CATALOG_N - 1);
 	memset(&t, 0, sizeof(t));
 	opts.skip = all;
 	assert_int_equal(memacct_check_run(snap, &opts, count_cb, &t), 0);
-	assert_int_equal(t.calls, 12);	/* the per-process ones */
+	assert_int_equal(t.calls, CATALOG_N - NMEMINFO);	/* all but meminfo.* */
 	opts.skip = NULL;
 
 	opts.only = bad1;
@@ -1142,7 +1183,7 @@ static void test_run(void **state)
 	big.o.sz = sizeof(big);
 	memset(&t, 0, sizeof(t));
 	assert_int_equal(memacct_check_run(snap, &big.o, count_cb, &t), 2);
-	assert_int_equal(t.calls, 28);
+	assert_int_equal(t.calls, CATALOG_N);
 	big.extra = 1;
 	assert_int_equal(memacct_check_run(snap, &big.o, count_cb, &t), -E2BIG);
 
@@ -1151,13 +1192,13 @@ static void test_run(void **state)
 	opts = (struct memacct_check_opts){ .sz = offsetof(struct memacct_check_opts, only),
 					    .only = only_slab };
 	assert_int_equal(memacct_check_run(snap, &opts, count_cb, &t), 2);
-	assert_int_equal(t.calls, 28);
+	assert_int_equal(t.calls, CATALOG_N);
 
 	/* Nothing attached: every identity skipped for want of meminfo. */
 	assert_int_equal(memacct_snapshot_set_meminfo(snap, NULL), 0);
 	memset(&t, 0, sizeof(t));
 	assert_int_equal(memacct_check_run(snap, NULL, count_cb, &t), 0);
-	assert_int_equal(t.calls, 28);
+	assert_int_equal(t.calls, CATALOG_N);
 	for (int i = 0; i < 16; i++)
 		assert_int_equal(t.status[i], MEMACCT_CHECK_SKIPPED);
 

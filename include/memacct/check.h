@@ -12,6 +12,9 @@
 #include <memacct/statm.h>
 #include <memacct/maps.h>
 #include <memacct/smaps.h>
+#include <memacct/exact.h>
+#include <memacct/census.h>
+#include <memacct/procs.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,6 +60,31 @@ MEMACCT_API int memacct_snapshot_set_process(struct memacct_snapshot *snap, int 
 					     const struct memacct_vmas *maps,
 					     const struct memacct_vmas *smaps,
 					     const struct memacct_vmas *rollup);
+
+/**
+ * @brief Attach a borrowed exact account of the process given to
+ * memacct_snapshot_set_process() (same pid, else -EINVAL), for the
+ * pagemap.* and pages.pss/uss_from_mapcount identities, which compare it
+ * with that process's smaps. NULL detaches it.
+ */
+MEMACCT_API int memacct_snapshot_set_exact(struct memacct_snapshot *snap,
+					   const struct memacct_exact *ex);
+
+/**
+ * @brief Attach a borrowed whole-machine census (memacct_census_read()) for
+ * the pages.* identities against meminfo and buddyinfo. A per-process
+ * census is refused (-EINVAL). NULL detaches it.
+ */
+MEMACCT_API int memacct_snapshot_set_census(struct memacct_snapshot *snap,
+					    const struct memacct_census *c);
+
+/**
+ * @brief Attach a borrowed scan of every process (memacct_procs_read()) for
+ * the system.* identities, which compare its sums with the attached meminfo.
+ * NULL detaches it.
+ */
+MEMACCT_API int memacct_snapshot_set_procs(struct memacct_snapshot *snap,
+					   const struct memacct_procs *procs);
 
 /* Keys for memacct_snapshot_set_value(). */
 enum {

@@ -15,5 +15,9 @@
 #include <memacct/maps.h>
 #include <memacct/smaps.h>
 #include <memacct/usage.h>
+#include <memacct/pages.h>
+#include <memacct/exact.h>
+#include <memacct/census.h>
+#include <memacct/procs.h>
 
 #endif

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef MEMACCT_PROCS_H
+#define MEMACCT_PROCS_H
+
+#include <memacct/common.h>
+#include <memacct/source.h>
+#include <memacct/meminfo.h>
+#include <memacct/usage.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * A scan of every process of a source: the smem/procrank job. The numeric
+ * directories of the source's root are listed, then each process's usage is
+ * read (memacct_usage_read(): status and smaps_rollup) in pid order. What is
+ * kept of each process is its pid, its name (status "Name"), its real uid
+ * and every MEMACCT_USAGE_* value it gave.
+ *
+ * Processes come and go while the scan runs, and the scan is never one
+ * instant: each process is read at its own moment. A process is
+ *  - kept: its usage was read;
+ *  - kept but partial: its smaps_rollup may not be read (another user's
+ *    process, without CAP_SYS_PTRACE): it keeps what status gave (VSS, RSS,
+ *    anon, file, shmem, swap, locked, hugetlb) and PSS, USS and SWAP_PSS read
+ *    as -ENOENT; memacct_procs_count_partial() counts these;
+ *  - skipped and counted by reason (MEMACCT_PROCS_*): it exited between the
+ *    listing and its read, it is a kernel thread (no memory map), nothing of
+ *    it may be read, or its files failed to read or parse.
+ * A process that vanishes never fails the scan.
+ *
+ * The scan also reads the root's meminfo just before the listing, after
+ * every 8 processes and after the last one, so that how much the system
+ * moved while the scan ran can be told (memacct_procs_get_meminfo_range()).
+ *
+ * A handle is refilled by each memacct_procs_read(); once its arrays and
+ * parsers have grown to fit a system, refilling allocates nothing. Names and
+ * models returned are borrowed: valid until the next read or free of the
+ * handle. Not shareable across threads while it is read.
+ */
+struct memacct_procs;
+
+/* Why a process was skipped (memacct_procs_count_skipped()). Append-only. */
+enum {
+	MEMACCT_PROCS_VANISHED = 1,	/* exited, or a zombie, before or during its read */
+	MEMACCT_PROCS_KERNEL_THREAD = 2,	/* no memory map */
+	MEMACCT_PROCS_DENIED = 3,	/* not even its status may be read (hidepid) */
+	MEMACCT_PROCS_FAILED = 4,	/* another read error, or a file that does not parse */
+};
+
+/* Flags of memacct_procs_read(). */
+enum {
+	/* Read only each PID/status (MEMACCT_USAGE_CHEAP): no PSS, USS, SWAP_PSS. */
+	MEMACCT_PROCS_CHEAP = 1u << 0,
+};
+
+/* Moments of memacct_procs_get_meminfo(). */
+enum {
+	MEMACCT_PROCS_AT_START = 1,	/* just before the processes were listed */
+	MEMACCT_PROCS_AT_END = 2,	/* just after the last one was read */
+};
+
+/** @brief Allocate an empty scan. @return 0, -EINVAL or -ENOMEM. */
+MEMACCT_API int memacct_procs_new(struct memacct_procs **ret);
+
+/** @brief Free @p. Accepts NULL; returns NULL. */
+MEMACCT_API struct memacct_procs *memacct_procs_free(struct memacct_procs *p);
+
+/**
+ * @brief Scan every process of @src into @p.
+ * @param flags 0 or MEMACCT_PROCS_CHEAP.
+ * @param diag NULL, or receives the reason when the scan itself fails.
+ * @return 0, whatever became of each process; -EINVAL (bad argument or
+ *         flag); -ENOENT, -EACCES, -ENOTDIR when the root cannot be listed;
+ *         -ENOMEM. On failure @p holds no process.
+ */
+MEMACCT_API int memacct_procs_read(struct memacct_procs *p, struct memacct_source *src,
+				   uint32_t flags, struct memacct_diag *diag);
+
+/** @brief The number of processes kept (partial ones included), >= 0; -EINVAL. */
+MEMACCT_API int memacct_procs_count(const struct memacct_procs *p);
+
+/**
+ * @brief The pid of process @i (0 <= @i < count; ascending pids).
+ * @return 0; -ERANGE for @i past the end; -EINVAL.
+ */
+MEMACCT_API int memacct_procs_get_pid(const struct memacct_procs *p, size_t i, int *ret);
+
+/**
+ * @brief The name of process @i: status "Name" as the kernel escapes it,
+ * cut to 63 bytes. Borrowed; "" when status had no Name.
+ * @return 0, -ERANGE, -EINVAL.
+ */
+MEMACCT_API int memacct_procs_get_comm(const struct memacct_procs *p, size_t i,
+				       const char **ret);
+
+/**
+ * @brief The real uid of process @i (status "Uid:", first column).
+ * @return 0; -ENOENT when status had no Uid line; -ERANGE; -EINVAL.
+ */
+MEMACCT_API int memacct_procs_get_uid(const struct memacct_procs *p, size_t i, uint32_t *ret);
+
+/**
+ * @brief One usage value (MEMACCT_USAGE_*) of process @i, in bytes.
+ * @return 0; -ENOENT when the process did not give it (a partial process
+ *         has no PSS, USS or SWAP_PSS); -EOPNOTSUPP for an unknown key;
+ *         -ERANGE; -EINVAL.
+ */
+MEMACCT_API int memacct_procs_get(const struct memacct_procs *p, size_t i, uint32_t key,
+				  uint64_t *ret);
+
+/** @brief 1 when process @i is partial (its smaps_rollup was denied), else 0; -ERANGE, -EINVAL. */
+MEMACCT_API int memacct_procs_is_partial(const struct memacct_procs *p, size_t i);
+
+/**
+ * @brief The sum over the kept processes of one value (MEMACCT_USAGE_*).
+ * @param ret_sum receives the sum of the processes that gave it.
+ * @param ret_lacking NULL, or receives how many kept processes did not.
+ * @return 0; -ENOENT when no process gave it (nothing is written);
+ *         -EOVERFLOW when the sum does not fit in 64 bits; -EOPNOTSUPP;
+ *         -EINVAL.
+ */
+MEMACCT_API int memacct_procs_get_total(const struct memacct_procs *p, uint32_t key,
+					uint64_t *ret_sum, size_t *ret_lacking);
+
+/**
+ * @brief How many processes the last scan skipped for @reason
+ * (MEMACCT_PROCS_VANISHED, ...), >= 0.
+ * @return the count; -EOPNOTSUPP for an unknown reason; -EINVAL.
+ */
+MEMACCT_API int memacct_procs_count_skipped(const struct memacct_procs *p, uint32_t reason);
+
+/** @brief How many kept processes are partial, >= 0; -EINVAL. */
+MEMACCT_API int memacct_procs_count_partial(const struct memacct_procs *p);
+
+/**
+ * @brief The root's meminfo as the scan read it at @when
+ * (MEMACCT_PROCS_AT_START or _AT_END). Borrowed.
+ * @return 0; the read's error (-ENOENT when the tree has no meminfo,
+ *         -EBADMSG, ...) when it could not be read; -EOPNOTSUPP; -EINVAL.
+ */
+MEMACCT_API int memacct_procs_get_meminfo(const struct memacct_procs *p, uint32_t when,
+					  const struct memacct_meminfo **ret);
+
+/**
+ * @brief The lowest and the highest value that meminfo key @key
+ * (MEMACCT_MEMINFO_*) took over the meminfo reads of the last scan (before
+ * the listing, every 8 processes, after the last one): how far it moved
+ * while the processes were read one after another.
+ * @return 0; -ENOENT when no read gave it; -EOPNOTSUPP for an unknown key;
+ *         -EINVAL.
+ */
+MEMACCT_API int memacct_procs_get_meminfo_range(const struct memacct_procs *p, uint32_t key,
+						uint64_t *ret_min, uint64_t *ret_max);
+
+/**
+ * @brief How long the last scan took, from the first meminfo read to the
+ * last, in nanoseconds (CLOCK_MONOTONIC).
+ * @return 0; -ENOENT before the first scan; -EINVAL.
+ */
+MEMACCT_API int memacct_procs_get_duration(const struct memacct_procs *p, uint64_t *ret_ns);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "meminfo-internal.h"
+#include "procs-internal.h"
+
+#define NKEYS (MEMACCT_USAGE_HUGETLB + 1)
+#define NREASONS (MEMACCT_PROCS_FAILED + 1)
+#define COMM_MAX 64
+/* meminfo is read again after this many processes: a few per cent of a scan */
+#define SAMPLE_EVERY 8
+
+struct proc {
+	int pid;
+	uint32_t uid;
+	uint32_t has;		/* bit k: val[k] is present */
+	uint32_t has_x;		/* bit x: x[x] is present */
+	bool has_uid;
+	bool partial;
+	uint64_t val[NKEYS];
+	uint64_t x[PROCS_NX];
+	char comm[COMM_MAX];
+};
+
+struct total {
+	uint64_t sum;
+	size_t have;
+	bool overflow;
+};
+
+struct memacct_procs {
+	struct memacct_usage *u;
+	struct memacct_meminfo *mi[2];	/* at start, at end */
+	int mi_err[2];
+	struct memacct_meminfo *sample;	/* during the scan */
+	uint64_t mi_lo[MEMINFO_NKEYS + 1], mi_hi[MEMINFO_NKEYS + 1];
+	bool mi_has[MEMINFO_NKEYS + 1];
+	struct proc *v;
+	size_t n, cap;
+	int *pids;
+	size_t npids, cap_pids;
+	size_t skipped[NREASONS];
+	size_t partial;
+	struct total tot[NKEYS];
+	struct total tot_x[PROCS_NX];
+	uint64_t duration_ns;
+	bool scanned;
+	/* getdents64 records; uint64_t for their alignment */
+	uint64_t dents[4096];
+};
+
+static const uint32_t x_keys[PROCS_NX] = {
+	[PROCS_X_ANONYMOUS] = MEMACCT_SMAPS_ANONYMOUS,
+	[PROCS_X_ANONHUGEPAGES] = MEMACCT_SMAPS_ANONHUGEPAGES,
+	[PROCS_X_PSS_ANON] = MEMACCT_SMAPS_PSS_ANON,
+};
+
+static void reset(struct memacct_procs *p)
+{
+	p->n = 0;
+	p->npids = 0;
+	p->partial = 0;
+	memset(p->skipped, 0, sizeof(p->skipped));
+	memset(p->tot, 0, sizeof(p->tot));
+	memset(p->tot_x, 0, sizeof(p->tot_x));
+	p->mi_err[0] = p->mi_err[1] = -ENOENT;
+	memset(p->mi_has, 0, sizeof(p->mi_has));
+	p->duration_ns = 0;
+	p->scanned = false;
+}
+
+int memacct_procs_new(struct memacct_procs **ret)
+{
+	struct memacct_procs *p;
+
+	assert_return(ret, -EINVAL);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	if (memacct_usage_new(&p->u) < 0 || memacct_meminfo_new(&p->mi[0]) < 0 ||
+	    memacct_meminfo_new(&p->mi[1]) < 0 || memacct_meminfo_new(&p->sample) < 0) {
+		memacct_procs_free(p);
+		return -ENOMEM;
+	}
+	reset(p);
+	*ret = p;
+	return 0;
+}
+
+struct memacct_procs *memacct_procs_free(struct memacct_procs *p)
+{
+	if (p) {
+		memacct_usage_free(p->u);
+		memacct_meminfo_free(p->mi[0]);
+		memacct_meminfo_free(p->mi[1]);
+		memacct_meminfo_free(p->sample);
+		free(p->v);
+		free(p->pids);
+		free(p);
+	}
+	return NULL;
+}
+
+/* Widen the range of every key by the meminfo @mi, read with result @r. */
+static void sample(struct memacct_procs *p, const struct memacct_meminfo *mi, int r)
+{
+	uint64_t v;
+
+	if (r < 0)
+		return;
+	for (uint32_t k = 1; k <= MEMINFO_NKEYS; k++) {
+		if (memacct_meminfo_get(mi, k, &v) < 0)
+			continue;
+		if (!p->mi_has[k] || v < p->mi_lo[k])
+			p->mi_lo[k] = v;
+		if (!p->mi_has[k] || v > p->mi_hi[k])
+			p->mi_hi[k] = v;
+		p->mi_has[k] = true;
+	}
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A directory name that is a pid: decimal digits, no leading zero, > 0, fits an int. */
+static int parse_pid(const char *name)
+{
+	int64_t v = 0;
+
+	if (name[0] < '1' || name[0] > '9')
+		return 0;
+	for (; *name; name++) {
+		if (*name < '0' || *name > '9')
+			return 0;
+		v = v * 10 + (*name - '0');
+		if (v > INT32_MAX)
+			return 0;
+	}
+	return (int)v;
+}
+
+static int add_pid(struct memacct_procs *p, int pid)
+{
+	if (p->npids == p->cap_pids) {
+		size_t ncap = p->cap_pids ? p->cap_pids * 2 : 512;
+		int *n = realloc(p->pids, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		p->pids = n;
+		p->cap_pids = ncap;
+	}
+	p->pids[p->npids++] = pid;
+	return 0;
+}
+
+/* The pids of the root, with getdents64 into the handle's buffer: no DIR, no allocation. */
+static int list_pids(struct memacct_procs *p, struct memacct_source *src,
+		     struct memacct_diag *diag)
+{
+	int fd, r = 0;
+
+	fd = source_openat(src, ".", O_RDONLY | O_DIRECTORY);
+	if (fd < 0) {
+		diag_set(diag, fd, 0, 0, NULL, 0, "the root directory cannot be listed");
+		return fd;
+	}
+	for (;;) {
+		ssize_t n = getdents64(fd, p->dents, sizeof(p->dents));
+		size_t off = 0;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			diag_set(diag, r, 0, 0, NULL, 0, "the root directory cannot be listed");
+			break;
+		}
+		if (n == 0)
+			break;
+		while (off < (size_t)n) {
+			const struct dirent64 *d = (const struct dirent64 *)((const char *)p->dents + off);
+			int pid;
+
+			off += d->d_reclen;
+			if (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN)
+				continue;
+			pid = parse_pid(d->d_name);
+			if (pid > 0) {
+				r = add_pid(p, pid);
+				if (r < 0)
+					goto out;
+			}
+		}
+	}
+out:
+	close(fd);
+	return r;
+}
+
+static void sift_down(int *a, size_t root, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * root + 1;
+		int t;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && a[c + 1] > a[c])
+			c++;
+		if (a[root] >= a[c])
+			return;
+		t = a[root];
+		a[root] = a[c];
+		a[c] = t;
+		root = c;
+	}
+}
+
+/* Heapsort: in place, so a scan allocates nothing (glibc's qsort may). */
+static void sort_pids(int *a, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(a, i, n);
+	for (size_t end = n; end > 1; end--) {
+		int t = a[0];
+
+		a[0] = a[end - 1];
+		a[end - 1] = t;
+		sift_down(a, 0, end - 1);
+	}
+}
+
+static struct proc *new_proc(struct memacct_procs *p)
+{
+	struct proc *e;
+
+	if (p->n == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 256;
+		struct proc *v = realloc(p->v, ncap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		p->v = v;
+		p->cap = ncap;
+	}
+	e = &p->v[p->n];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+/* Keep what the last usage read gave for @pid; @partial: its smaps_rollup was denied. */
+static int keep(struct memacct_procs *p, int pid, bool partial)
+{
+	const struct memacct_status *st;
+	const struct memacct_vmas *rollup;
+	const char *name;
+	struct proc *e = new_proc(p);
+	uint64_t v;
+
+	if (!e)
+		return -ENOMEM;
+	e->pid = pid;
+	e->partial = partial;
+	if (memacct_usage_get_status(p->u, &st) == 0) {
+		if (memacct_status_get_text(st, "Name", &name) == 0) {
+			size_t len = strlen(name);
+
+			if (len >= COMM_MAX)
+				len = COMM_MAX - 1;
+			memcpy(e->comm, name, len);
+			e->comm[len] = '\0';
+		}
+		if (memacct_status_get(st, MEMACCT_STATUS_UID_REAL, &v) == 0) {
+			e->uid = (uint32_t)v;
+			e->has_uid = true;
+		}
+	}
+	for (uint32_t k = MEMACCT_USAGE_VSS; k < NKEYS; k++)
+		if (memacct_usage_get(p->u, k, &e->val[k]) == 0)
+			e->has |= 1u << k;
+	if (!partial && memacct_usage_get_rollup(p->u, &rollup) == 0 &&
+	    memacct_vmas_count(rollup) == 1) {
+		const struct memacct_vma *vma = memacct_vmas_at(rollup, 0);
+
+		for (unsigned x = 0; x < PROCS_NX; x++)
+			if (memacct_vma_get(vma, x_keys[x], &e->x[x]) == 0)
+				e->has_x |= 1u << x;
+	}
+	p->n++;
+	if (partial)
+		p->partial++;
+	return 0;
+}
+
+static void add_total(struct total *t, uint64_t v)
+{
+	if (__builtin_add_overflow(t->sum, v, &t->sum))
+		t->overflow = true;
+	t->have++;
+}
+
+static void sum_up(struct memacct_procs *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct proc *e = &p->v[i];
+
+		for (uint32_t k = MEMACCT_USAGE_VSS; k < NKEYS; k++)
+			if (e->has & (1u << k))
+				add_total(&p->tot[k], e->val[k]);
+		for (unsigned x = 0; x < PROCS_NX; x++)
+			if (e->has_x & (1u << x))
+				add_total(&p->tot_x[x], e->x[x]);
+	}
+}
+
+/* Read one process and file it: kept, partial, or skipped for a reason. */
+static int scan_one(struct memacct_procs *p, struct memacct_source *src, int pid,
+		    uint32_t uflags)
+{
+	const struct memacct_status *st;
+	int r = memacct_usage_read(p->u, src, pid, uflags, NULL);
+
+	switch (r) {
+	case 0:
+		if (memacct_usage_is_kernel_thread(p->u) == 1) {
+			p->skipped[MEMACCT_PROCS_KERNEL_THREAD]++;
+			return 0;
+		}
+		return keep(p, pid, false);
+	case -ESRCH:
+	case -ENOENT:
+		p->skipped[MEMACCT_PROCS_VANISHED]++;
+		return 0;
+	case -EACCES:
+	case -EPERM:
+		/* smaps_rollup denied: what status gave is kept; status denied: nothing. */
+		if (memacct_usage_get_status(p->u, &st) == 0)
+			return keep(p, pid, true);
+		p->skipped[MEMACCT_PROCS_DENIED]++;
+		return 0;
+	case -ENOMEM:
+		return r;
+	default:
+		p->skipped[MEMACCT_PROCS_FAILED]++;
+		return 0;
+	}
+}
+
+int memacct_procs_read(struct memacct_procs *p, struct memacct_source *src, uint32_t flags,
+		       struct memacct_diag *diag)
+{
+	uint32_t uflags = flags & MEMACCT_PROCS_CHEAP ? MEMACCT_USAGE_CHEAP : 0;
+	uint64_t start;
+	int r;
+
+	assert_return(p && src, -EINVAL);
+	assert_return(!(flags & ~(uint32_t)MEMACCT_PROCS_CHEAP), -EINVAL);
+	reset(p);
+
+	start = now_ns();
+	p->mi_err[0] = memacct_meminfo_read(p->mi[0], src, NULL);
+	sample(p, p->mi[0], p->mi_err[0]);
+	r = list_pids(p, src, diag);
+	if (r < 0)
+		goto fail;
+	sort_pids(p->pids, p->npids);
+	for (size_t i = 0; i < p->npids; i++) {
+		r = scan_one(p, src, p->pids[i], uflags);
+		if (r < 0) {
+			diag_set(diag, r, 0, 0, NULL, 0, "out of memory while scanning the processes");
+			goto fail;
+		}
+		if (i % SAMPLE_EVERY == SAMPLE_EVERY - 1 && i + 1 < p->npids)
+			sample(p, p->sample, memacct_meminfo_read(p->sample, src, NULL));
+	}
+	p->mi_err[1] = memacct_meminfo_read(p->mi[1], src, NULL);
+	sample(p, p->mi[1], p->mi_err[1]);
+	p->duration_ns = now_ns() - start;
+	sum_up(p);
+	p->scanned = true;
+	return 0;
+fail:
+	reset(p);
+	return r;
+}
+
+int memacct_procs_count(const struct memacct_procs *p)
+{
+	assert_return(p, -EINVAL);
+	return p->n > INT32_MAX ? INT32_MAX : (int)p->n;
+}
+
+static int at(const struct memacct_procs *p, size_t i, const struct proc **ret)
+{
+	assert_return(p, -EINVAL);
+	if (i >= p->n)
+		return -ERANGE;
+	*ret = &p->v[i];
+	return 0;
+}
+
+int memacct_procs_get_pid(const struct memacct_procs *p, size_t i, int *ret)
+{
+	const struct proc *e;
+	int r;
+
+	assert_return(ret, -EINVAL);
+	r = at(p, i, &e);
+	if (r < 0)
+		return r;
+	*ret = e->pid;
+	return 0;
+}
+
+int memacct_procs_get_comm(const struct memacct_procs *p, size_t i, const char **ret)
+{
+	const struct proc *e;
+	int r;
+
+	assert_return(ret, -EINVAL);
+	r = at(p, i, &e);
+	if (r < 0)
+		return r;
+	*ret = e->comm;
+	return 0;
+}
+
+int memacct_procs_get_uid(const struct memacct_procs *p, size_t i, uint32_t *ret)
+{
+	const struct proc *e;
+	int r;
+
+	assert_return(ret, -EINVAL);
+	r = at(p, i, &e);
+	if (r < 0)
+		return r;
+	if (!e->has_uid)
+		return -ENOENT;
+	*ret = e->uid;
+	return 0;
+}
+
+int memacct_procs_get(const struct memacct_procs *p, size_t i, uint32_t key, uint64_t *ret)
+{
+	const struct proc *e;
+	int r;
+
+	assert_return(ret, -EINVAL);
+	r = at(p, i, &e);
+	if (r < 0)
+		return r;
+	assert_return(key >= MEMACCT_USAGE_VSS && key < NKEYS, -EOPNOTSUPP);
+	if (!(e->has & (1u << key)))
+		return -ENOENT;
+	*ret = e->val[key];
+	return 0;
+}
+
+int memacct_procs_is_partial(const struct memacct_procs *p, size_t i)
+{
+	const struct proc *e;
+	int r = at(p, i, &e);
+
+	return r < 0 ? r : e->partial;
+}
+
+static int total_of(const struct memacct_procs *p, const struct total *t, uint64_t *ret_sum,
+		    size_t *ret_lacking)
+{
+	if (!t->have)
+		return -ENOENT;
+	if (t->overflow)
+		return -EOVERFLOW;
+	*ret_sum = t->sum;
+	if (ret_lacking)
+		*ret_lacking = p->n - t->have;
+	return 0;
+}
+
+int memacct_procs_get_total(const struct memacct_procs *p, uint32_t key, uint64_t *ret_sum,
+			    size_t *ret_lacking)
+{
+	assert_return(p && ret_sum, -EINVAL);
+	assert_return(key >= MEMACCT_USAGE_VSS && key < NKEYS, -EOPNOTSUPP);
+	return total_of(p, &p->tot[key], ret_sum, ret_lacking);
+}
+
+int memacct_procs_count_skipped(const struct memacct_procs *p, uint32_t reason)
+{
+	assert_return(p, -EINVAL);
+	assert_return(reason >= MEMACCT_PROCS_VANISHED && reason < NREASONS, -EOPNOTSUPP);
+	return p->skipped[reason] > INT32_MAX ? INT32_MAX : (int)p->skipped[reason];
+}
+
+int memacct_procs_count_partial(const struct memacct_procs *p)
+{
+	assert_return(p, -EINVAL);
+	return p->partial > INT32_MAX ? INT32_MAX : (int)p->partial;
+}
+
+int memacct_procs_get_meminfo(const struct memacct_procs *p, uint32_t when,
+			      const struct memacct_meminfo **ret)
+{
+	assert_return(p && ret, -EINVAL);
+	assert_return(when == MEMACCT_PROCS_AT_START || when == MEMACCT_PROCS_AT_END, -EOPNOTSUPP);
+	if (p->mi_err[when - 1] < 0)
+		return p->mi_err[when - 1];
+	*ret = p->mi[when - 1];
+	return 0;
+}
+
+int memacct_procs_get_meminfo_range(const struct memacct_procs *p, uint32_t key,
+				    uint64_t *ret_min, uint64_t *ret_max)
+{
+	assert_return(p && ret_min && ret_max, -EINVAL);
+	assert_return(key >= 1 && key <= MEMINFO_NKEYS, -EOPNOTSUPP);
+	if (!p->mi_has[key])
+		return -ENOENT;
+	*ret_min = p->mi_lo[key];
+	*ret_max = p->mi_hi[key];
+	return 0;
+}
+
+int memacct_procs_get_duration(const struct memacct_procs *p, uint64_t *ret_ns)
+{
+	assert_return(p && ret_ns, -EINVAL);
+	if (!p->scanned)
+		return -ENOENT;
+	*ret_ns = p->duration_ns;
+	return 0;
+}
+
+int procs_get_extra(const struct memacct_procs *p, size_t i, unsigned x, uint64_t *ret)
+{
+	const struct proc *e;
+	int r = at(p, i, &e);
+
+	if (r < 0)
+		return r;
+	assert(x < PROCS_NX);
+	if (!(e->has_x & (1u << x)))
+		return -ENOENT;
+	*ret = e->x[x];
+	return 0;
+}
+
+int procs_get_extra_total(const struct memacct_procs *p, unsigned x, uint64_t *ret_sum,
+			  size_t *ret_lacking)
+{
+	assert(x < PROCS_NX);
+	return total_of(p, &p->tot_x[x], ret_sum, ret_lacking);
+}
