@@ -142,6 +142,8 @@ struct results {
 /* "group.*" patterns of the per-process identities, and of the system ones; NULL-terminated */
 extern const char *const results_process_groups[];
 extern const char *const results_system_groups[];
+/* The identities that need pagemap or the kpage* files (check --pages) */
+extern const char *const results_pages_groups[];
 
 int results_run(struct results *res, const struct memacct_snapshot *snap,
 		const struct memacct_check_opts *opts);
@@ -169,13 +171,23 @@ int cmd_meminfo(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_proc(struct cli *cli, int argc, char **argv);
 int cmd_maps(struct cli *cli, int argc, char **argv);
+int cmd_top(struct cli *cli, int argc, char **argv);
+int cmd_pages(struct cli *cli, int argc, char **argv);
+int cmd_capture(struct cli *cli, int argc, char **argv);
 void help_report(FILE *f);
 void help_meminfo(FILE *f);
 void help_check(FILE *f);
 void help_proc(FILE *f);
 void help_maps(FILE *f);
+void help_top(FILE *f);
+void help_pages(FILE *f);
+void help_capture(FILE *f);
 
 /* cmd-proc.c: the PID argument of proc and maps; 0, or EXIT_USAGE said */
 int cli_parse_pid(const char *cmd, const char *arg, int *ret);
+
+/* cmd-pages.c: one line on stderr for a failed read of pagemap or kpage* (the caller exits 3) */
+void cli_pages_error(const struct cli *cli, int pid, const char *what, int err,
+		     const struct memacct_diag *diag);
 
 #endif

@@ -16,11 +16,14 @@ enum {
 	OPT_FOLD,
 	OPT_LIST,
 	OPT_PID,
+	OPT_PAGES,
+	OPT_SYSTEM,
 };
 
 void help_check(FILE *f)
 {
-	fputs("Usage: " PROG " check [--pid PID|all] [--tolerance BYTES|PCT%]\n"
+	fputs("Usage: " PROG " check [--pid PID|all] [--pages] [--system]\n"
+	      "                         [--tolerance BYTES|PCT%]\n"
 	      "                         [--only ID,...] [--skip ID,...] [--fold] [--list]\n"
 	      "                         [--root DIR]\n"
 	      "                         [--format table|json|prom]\n"
@@ -42,12 +45,30 @@ void help_check(FILE *f)
 	      "threshold\" of zoneinfo (125 pages without it) * page size; the JSON says\n"
 	      "where it came from. Sides are in bytes, except for relations between\n"
 	      "counts (HugePages_*), whose sides are counts of huge pages.\n"
+	      "With --pages, also the identities of the page tables: the page census of\n"
+	      "kpageflags and kpagecount against meminfo and buddyinfo (pages.*), and\n"
+	      "with --pid each process's pagemap against its smaps (pagemap.*) and its\n"
+	      "PSS and USS from kpagecount (pages.pss_from_mapcount, ...). The kernel\n"
+	      "lets only CAP_SYS_ADMIN (root) read kpageflags, kpagecount and the PFNs\n"
+	      "of pagemap: without it those identities are skipped, each with the\n"
+	      "reason, and one line on stderr says so; the exit status still depends on\n"
+	      "violations only.\n"
+	      "With --system, also the identities of every process together (system.*):\n"
+	      "each process's smaps_rollup is read and the sums are compared with\n"
+	      "meminfo. The processes are read one after another, so the scan is not one\n"
+	      "instant: each result says how far meminfo moved meanwhile (it is read\n"
+	      "every few processes) and may allow that as a caveat; without root another\n"
+	      "user's process is partial, and allowed for by its RSS.\n"
 	      "\n"
 	      "Options:\n"
 	      "  --pid PID|all    check the identities of one process, or of every process\n"
 	      "                   of the root (those that exit or cannot be read are\n"
 	      "                   skipped and counted; kernel threads have no memory map\n"
 	      "                   and are skipped silently)\n"
+	      "  --pages          add the page-table identities (pages.*; with --pid,\n"
+	      "                   pagemap.* and pages.*_from_mapcount); best as root\n"
+	      "  --system         add the identities of every process together\n"
+	      "                   (system.*, a scan of ROOT/PID/smaps_rollup); best as root\n"
 	      "  --tolerance BYTES|PCT%  use this tolerance for every identity instead:\n"
 	      "                   bytes (suffixes K, M, G: binary, e.g. 4096 or 16K) or a\n"
 	      "                   percentage of the larger side (e.g. 0.5%)\n"
@@ -59,7 +80,8 @@ void help_check(FILE *f)
 	      "                   never done by default)\n"
 	      "  --list           list the catalog (id, class, inputs, relation, kernel\n"
 	      "                   source) instead of checking: the identities check runs,\n"
-	      "                   with --pid the per-process ones\n"
+	      "                   with --pid the per-process ones, with --pages those of\n"
+	      "                   the page tables too\n"
 	      "  --root DIR       read DIR instead of /proc\n"
 	      "  --format FORMAT  table (default), json or prom\n"
 	      "  -h, --help       show this help\n"
@@ -95,6 +117,9 @@ void help_check(FILE *f)
 	      "  " PROG " check --root fixtures/damaged-slab/proc --format json\n"
 	      "  " PROG " check --only meminfo.slab_split,meminfo.active_split\n"
 	      "  " PROG " check --pid all --format json\n"
+	      "  sudo " PROG " check --pages --only pages.*\n"
+	      "  sudo " PROG " check --pages --pid 1\n"
+	      "  sudo " PROG " check --system --only system.*\n"
 	      "  " PROG " check --skip meminfo.free_vs_buddyinfo --tolerance 0.5%\n"
 	      "  sudo " PROG " check --fold\n", f);
 }
@@ -259,10 +284,44 @@ static bool in_groups(const char *const *groups, const char *id)
 	return false;
 }
 
-/* The identities check would run: the system ones, or with --pid the per-process ones. */
-static int print_list(const struct cli *cli, bool per_process)
+/* Those over every process: only with --system, which scans them. */
+static const char *const system_groups[] = { "system.*", NULL };
+
+/* Whether check runs @id: the system ones, or with --pid the per-process ones; --pages; --system. */
+static bool runs(const char *id, bool per_process, bool pages, bool system)
 {
-	const char *const *other = per_process ? results_system_groups : results_process_groups;
+	if (in_groups(results_process_groups, id) != per_process)
+		return false;
+	if (!system && in_groups(system_groups, id))
+		return false;
+	return pages || !in_groups(results_pages_groups, id);
+}
+
+/* Each --only entry must name an identity of the scope: with --pid the per-process ones. */
+static int only_in_scope(const struct idlist *only, bool per_process)
+{
+	const struct memacct_check_info *info;
+	int i, n = memacct_check_count();
+	size_t k;
+
+	for (k = 0; k < only->n; k++) {
+		bool found = false;
+
+		for (i = 0; i < n && !found; i++)
+			found = memacct_check_at((size_t)i, &info) == 0 &&
+				pattern_matches(only->v[k], info->id) &&
+				in_groups(results_process_groups, info->id) == per_process;
+		if (!found)
+			return cli_usage_error("check", "--only: '%s' names %s identities only (%s)",
+					       only->v[k],
+					       per_process ? "system" : "per-process",
+					       per_process ? "drop --pid" : "add --pid PID|all");
+	}
+	return EXIT_OK;
+}
+
+static int print_list(const struct cli *cli, bool per_process, bool pages, bool system)
+{
 	const struct memacct_check_info *info;
 	int i, n = memacct_check_count();
 	struct json j;
@@ -278,7 +337,8 @@ static int print_list(const struct cli *cli, bool per_process)
 		json_array_begin(&j);
 	}
 	for (i = 0; i < n; i++) {
-		if (memacct_check_at((size_t)i, &info) < 0 || in_groups(other, info->id))
+		if (memacct_check_at((size_t)i, &info) < 0 ||
+		    !runs(info->id, per_process, pages, system))
 			continue;
 		if (cli->format == FORMAT_JSON) {
 			json_object_begin(&j);
@@ -518,6 +578,8 @@ struct check_args {
 	struct idlist skip;
 	bool fold;
 	bool list;
+	bool pages;
+	bool system;
 	int pid;	/* > 0: one process; -1: all; 0: none (the system identities) */
 };
 
@@ -549,6 +611,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct check_args 
 		{ "fold", no_argument, NULL, OPT_FOLD },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "pid", required_argument, NULL, OPT_PID },
+		{ "pages", no_argument, NULL, OPT_PAGES },
+		{ "system", no_argument, NULL, OPT_SYSTEM },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r;
@@ -584,6 +648,12 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct check_args 
 			if (r != EXIT_OK)
 				return r;
 			break;
+		case OPT_PAGES:
+			a->pages = true;
+			break;
+		case OPT_SYSTEM:
+			a->system = true;
+			break;
 		default:
 			return cli_bad_option("check", c, argv);
 		}
@@ -597,8 +667,16 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct check_args 
 		r = idlist_validate(&a->skip, "--skip");
 	if (r != EXIT_OK)
 		return r;
+	if (!a->list) {
+		r = only_in_scope(&a->only, a->pid != 0);
+		if (r != EXIT_OK)
+			return r;
+	}
 	if (a->list && cli->format == FORMAT_PROM)
 		return cli_usage_error("check", "--list has a table and a json form, not prom");
+	if (a->pid && a->system)
+		return cli_usage_error("check", "--system checks every process together; it does "
+				       "not apply to --pid");
 	if (a->pid && a->fold)
 		return cli_usage_error("check", "--fold folds the system's counters; it does not "
 				       "apply to --pid");
@@ -657,13 +735,137 @@ static int list_pids(const struct cli *cli, int **ret, size_t *n)
 	return EXIT_OK;
 }
 
+/* --pages: why the page tables could not be read ("" when they could). */
+struct pages_note {
+	char text[320];
+};
+
+static void pages_note_set(struct pages_note *note, const char *what, int err,
+			   const struct memacct_diag *diag)
+{
+	const char *msg = diag && diag->error && diag->message ? diag->message
+							    : memacct_strerror(err);
+
+	snprintf(note->text, sizeof(note->text), "%s: %s%s", what, msg,
+		 err == -EPERM && !strstr(msg, "CAP_SYS_ADMIN") ?
+		 " (needs CAP_SYS_ADMIN: run as root)" : "");
+}
+
+/* The skipped results matching @pattern say why, after the library's reason. */
+static int pages_note_annotate(struct results *res, const char *pattern,
+			       const struct pages_note *note)
+{
+	size_t i, len;
+	char *reason;
+
+	if (!note->text[0])
+		return EXIT_OK;
+	for (i = 0; i < res->n; i++) {
+		struct result *o = &res->v[i];
+
+		if (o->status != MEMACCT_CHECK_SKIPPED || !pattern_matches(pattern, o->id))
+			continue;
+		len = (o->reason ? strlen(o->reason) + 1 : 0) + strlen(note->text) + 48;
+		reason = malloc(len);
+		if (!reason) {
+			cli_err("out of memory");
+			return EXIT_READ;
+		}
+		snprintf(reason, len, "%s%sThe page tables could not be read: %s.",
+			 o->reason ? o->reason : "", o->reason ? " " : "", note->text);
+		free(o->reason);
+		o->reason = reason;
+	}
+	return EXIT_OK;
+}
+
+/* check --pages: the whole machine's census, or a note on stderr when the kernel refuses it. */
+static int read_census(const struct cli *cli, struct memacct_source *src,
+		       struct memacct_census **ret, struct pages_note *note)
+{
+	struct memacct_diag diag = { .sz = sizeof(diag) };
+	struct memacct_census *c = NULL;
+	int r;
+
+	r = memacct_census_new(&c);
+	if (r < 0) {
+		cli_err("cannot set up the census: %s", memacct_strerror(r));
+		return EXIT_READ;
+	}
+	r = memacct_census_read(c, src, 0, &diag);
+	if (r == 0) {
+		*ret = c;
+		return EXIT_OK;
+	}
+	memacct_census_free(c);
+	if (r == -EPERM || r == -EACCES || r == -ENOENT) {
+		pages_note_set(note, "kpageflags", r, &diag);
+		cli_err("note: the pages.* identities are skipped: %s", note->text);
+		return EXIT_OK;
+	}
+	cli_pages_error(cli, 0, "kpageflags and kpagecount", r, &diag);
+	return EXIT_READ;
+}
+
+/*
+ * check --pid --pages: the process's pagemap (and kpagecount) for the pagemap.*
+ * and pages.*_from_mapcount identities. Without CAP_SYS_ADMIN, pagemap alone
+ * (no PFNs, no mapcounts): the pagemap.* identities still run.
+ */
+static int attach_exact(const struct cli *cli, const struct check_args *a,
+			struct memacct_exact *ex, struct memacct_source *src,
+			const struct proc_inputs *p, int pid, struct memacct_snapshot *snap,
+			bool *no_pfns, struct pages_note *note)
+{
+	struct memacct_diag diag = { .sz = sizeof(diag) };
+	const struct memacct_vmas *vmas = p->have_smaps ? p->smaps : NULL;
+	int r;
+
+	r = memacct_exact_read(ex, src, pid, vmas, *no_pfns ? MEMACCT_EXACT_NO_MAPCOUNT : 0, &diag);
+	/* Hidden PFNs, no kpagecount (a capture without it), or not its entries: pagemap alone. */
+	if ((r == -EPERM || r == -ENOENT || r == -ENODATA) && !*no_pfns) {
+		if (r != -ENODATA)
+			*no_pfns = true;
+		if (!note->text[0]) {
+			pages_note_set(note, "pagemap", r, &diag);
+			cli_err("note: the identities that need PFNs or kpagecount are skipped: %s",
+				note->text);
+		}
+		diag = (struct memacct_diag){ .sz = sizeof(diag) };
+		r = memacct_exact_read(ex, src, pid, vmas, MEMACCT_EXACT_NO_MAPCOUNT, &diag);
+	}
+	if (r == 0) {
+		r = memacct_snapshot_set_exact(snap, ex);
+		if (r < 0) {
+			cli_err("cannot set up the identity check: %s", memacct_strerror(r));
+			return EXIT_READ;
+		}
+		return EXIT_OK;
+	}
+	/* Not attached: the identities that need it are skipped, naming it. */
+	if (a->pid < 0)
+		return EXIT_OK;
+	if (r == -EPERM || r == -EACCES || r == -ENOENT || r == -ENODATA) {
+		if (!note->text[0]) {
+			pages_note_set(note, "pagemap", r, &diag);
+			cli_err("note: the pagemap.* identities are skipped: %s", note->text);
+		}
+		return EXIT_OK;
+	}
+	cli_pages_error(cli, pid, "pagemap", r, &diag);
+	return EXIT_READ;
+}
+
 /* The per-process identities of one pid (@all: of each, skipping those that cannot be read). */
 static int check_processes(const struct cli *cli, const struct check_args *a,
 			   const struct memacct_check_opts *opts, struct results *res)
 {
 	struct memacct_source *src = NULL;
+	struct memacct_exact *ex = NULL;
+	struct pages_note note = { "" };
 	struct proc_inputs p;
 	int *pids = NULL, one = a->pid, r;
+	bool no_pfns = false;
 	size_t n = 1;
 
 	res->per_process = true;
@@ -677,6 +879,10 @@ static int check_processes(const struct cli *cli, const struct check_args *a,
 		return EXIT_READ;
 	}
 	r = a->pid < 0 ? list_pids(cli, &pids, &n) : EXIT_OK;
+	if (r == EXIT_OK && a->pages && memacct_exact_new(&ex) < 0) {
+		cli_err("cannot set up the exact accounting: out of memory");
+		r = EXIT_READ;
+	}
 	for (size_t i = 0; r == EXIT_OK && i < n; i++) {
 		int pid = pids ? pids[i] : one, k;
 		struct memacct_snapshot *snap = NULL;
@@ -704,15 +910,38 @@ static int check_processes(const struct cli *cli, const struct check_args *a,
 			break;
 		}
 		r = proc_inputs_snapshot(&p, src, pid, &snap);
+		if (r == EXIT_OK && ex)
+			r = attach_exact(cli, a, ex, src, &p, pid, snap, &no_pfns, &note);
 		if (r == EXIT_OK)
 			r = results_append(res, snap, opts);
 		memacct_snapshot_free(snap);
 		res->processes++;
 	}
+	if (r == EXIT_OK)
+		r = pages_note_annotate(res, "pages.*", &note);
 	free(pids);
+	memacct_exact_free(ex);
 	proc_inputs_free(&p);
 	memacct_source_free(src);
 	return r;
+}
+
+/* check --system: every process of the root, for the system.* identities. */
+static int scan_processes(const struct cli *cli, struct memacct_source *src,
+			  struct memacct_snapshot *snap, struct memacct_procs **ret)
+{
+	struct memacct_diag diag = { .sz = sizeof(diag) };
+	int r = memacct_procs_new(ret);
+
+	if (r == 0)
+		r = memacct_procs_read(*ret, src, 0, &diag);
+	if (r == 0)
+		r = memacct_snapshot_set_procs(snap, *ret);
+	if (r < 0) {
+		cli_err("%s: cannot scan the processes: %s", cli->root, memacct_strerror(r));
+		return EXIT_READ;
+	}
+	return EXIT_OK;
 }
 
 int cmd_check(struct cli *cli, int argc, char **argv)
@@ -720,6 +949,9 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	struct memacct_check_opts opts = { .sz = sizeof(opts) };
 	struct check_args a = { 0 };
 	struct memacct_snapshot *snap = NULL;
+	struct memacct_census *census = NULL;
+	struct memacct_procs *procs = NULL;
+	struct pages_note note = { "" };
 	struct results res = { 0 };
 	struct inputs in = { 0 };
 	int r;
@@ -743,19 +975,28 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (a.list) {
-		r = print_list(cli, a.pid != 0);
+		r = print_list(cli, a.pid != 0, a.pages, a.system);
 		goto out;
 	}
-	/* --pid: the per-process identities only; else the system ones only. */
-	if (a.pid || !a.only.n) {
-		const char *const *g = a.pid ? results_system_groups : results_process_groups;
+	/*
+	 * --pid: the per-process identities only; else the system ones only. Those of
+	 * the page tables with --pages, or when --only names them (then skipped
+	 * without --pages, saying what is missing).
+	 */
+	{
+		const struct memacct_check_info *info;
+		int i, n = memacct_check_count();
 
-		for (; *g; g++)
-			if (idlist_push(&a.skip, *g, strlen(*g)) < 0) {
+		for (i = 0; i < n; i++) {
+			if (memacct_check_at((size_t)i, &info) < 0 ||
+			    runs(info->id, a.pid != 0, a.pages || a.only.n, a.system || a.only.n))
+				continue;
+			if (idlist_push(&a.skip, info->id, strlen(info->id)) < 0) {
 				cli_err("out of memory");
 				r = EXIT_READ;
 				goto out;
 			}
+		}
 	}
 	opts.only = (const char *const *)a.only.v;
 	opts.skip = (const char *const *)a.skip.v;
@@ -770,12 +1011,23 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	r = inputs_open(&in, cli, 0);
 	if (r == EXIT_OK && a.fold)
 		r = inputs_fold(&in, cli);
+	/* The census is one long pass: meminfo and buddyinfo are read right after it. */
+	if (r == EXIT_OK && a.pages)
+		r = read_census(cli, in.src, &census, &note);
 	if (r == EXIT_OK)
 		r = inputs_read_all(&in, cli);
 	if (r == EXIT_OK)
 		r = inputs_snapshot(&in, &snap);
+	if (r == EXIT_OK && census && memacct_snapshot_set_census(snap, census) < 0) {
+		cli_err("cannot set up the identity check: the census was refused");
+		r = EXIT_READ;
+	}
+	if (r == EXIT_OK && a.system)
+		r = scan_processes(cli, in.src, snap, &procs);
 	if (r == EXIT_OK)
 		r = results_run(&res, snap, &opts);
+	if (r == EXIT_OK)
+		r = pages_note_annotate(&res, "pages.*", &note);
 	if (r != EXIT_OK)
 		goto out;
 print:
@@ -794,6 +1046,8 @@ print:
 out:
 	results_free(&res);
 	memacct_snapshot_free(snap);
+	memacct_census_free(census);
+	memacct_procs_free(procs);
 	inputs_close(&in);
 	idlist_free(&a.only);
 	idlist_free(&a.skip);

@@ -8,16 +8,26 @@
 #include "json.h"
 #include "prom.h"
 
+enum {
+	OPT_EXACT = OPT_CMD_FIRST,
+};
+
 void help_maps(FILE *f)
 {
-	fputs("Usage: " PROG " maps PID [--root DIR] [--format table|json|prom]\n"
+	fputs("Usage: " PROG " maps PID [--exact] [--root DIR] [--format table|json|prom]\n"
 	      "\n"
 	      "Print the memory map of process PID, one row per VMA (virtual memory area)\n"
 	      "of ROOT/PID/smaps with its counters, then a totals row: the job of\n"
 	      "'pmap -X PID', in bytes. The file is read once and parsed VMA by VMA, so a\n"
 	      "process with 100,000 VMAs takes no more memory than one with ten.\n"
+	      "With --exact, each VMA also gets its counts from the page tables: the\n"
+	      "entries of ROOT/PID/pagemap (present, swapped, exclusive, file, in bytes)\n"
+	      "and, from ROOT/kpagecount, the exact PSS and USS of its present pages\n"
+	      "(the smaps VMAs are kept in memory for it). That needs CAP_SYS_ADMIN\n"
+	      "(root): without it --exact fails (exit 3) rather than print zeros.\n"
 	      "\n"
 	      "Options:\n"
+	      "  --exact          add the pagemap and kpagecount columns (root)\n"
 	      "  --root DIR       read DIR/PID/smaps instead of /proc/PID/smaps\n"
 	      "  --format FORMAT  table (default), json or prom\n"
 	      "  -h, --help       show this help\n"
@@ -30,6 +40,8 @@ void help_maps(FILE *f)
 	      "         name as the kernel prints it). \"-\" is a field the kernel did not\n"
 	      "         print. Rows are wider than 80 columns, as pmap -X's are; pipe\n"
 	      "         through 'less -S' on a narrow terminal. The last row is the total.\n"
+	      "         --exact adds PM_PRESENT, PM_SWAPPED, PM_EXCL, PM_FILE, EXACT_PSS\n"
+	      "         and EXACT_USS after LOCKED.\n"
 	      "  json   {\"pid\": N, \"vmas\": [{\"start\": number, \"end\": number,\n"
 	      "          \"perms\": \"rw-p\", \"offset\": number, \"dev\": \"fd:01\",\n"
 	      "          \"inode\": number, \"path\": string, \"VmFlags\": [\"rd\", ...],\n"
@@ -38,9 +50,15 @@ void help_maps(FILE *f)
 	      "         \"Pss_Dirty\", \"AnonHugePages\", ...), sizes in bytes (the kernel's\n"
 	      "         kB times 1024); THPeligible and ProtectionKey stay numbers. The\n"
 	      "         totals sum every size but KernelPageSize and MMUPageSize.\n"
+	      "         --exact adds to each VMA and to the totals \"pm_present\",\n"
+	      "         \"pm_swapped\", \"pm_exclusive\", \"pm_file\" (pagemap entries\n"
+	      "         times the page size), \"exact_pss\", \"exact_uss\" and\n"
+	      "         \"exact_shared\" (bytes); the total exact_pss is summed in fixed\n"
+	      "         point before rounding, as smaps_rollup's Pss is.\n"
 	      "  prom   totals only: memacct_maps_bytes{pid=\"N\",field=\"Rss\"} and\n"
 	      "         memacct_maps_vmas{pid=\"N\"}, gauges. One series per VMA would make\n"
 	      "         the cardinality grow with the process's map, so there is none.\n"
+	      "         --exact adds memacct_maps_exact_bytes{pid,field=\"exact_pss\"}.\n"
 	      "\n"
 	      "A kernel thread has no memory map: it has no rows and totals of zero VMAs.\n"
 	      "\n"
@@ -49,12 +67,14 @@ void help_maps(FILE *f)
 	      "  2  usage error: no PID, or PID is not a positive number\n"
 	      "  3  the process does not exist (\"memacct-cli: pid N: no such process\"),\n"
 	      "     smaps may not be read (another user's process: run as root), or it is\n"
-	      "     malformed (the message names the file and line; nothing is printed)\n"
+	      "     malformed (the message names the file and line; nothing is printed);\n"
+	      "     --exact without root (the message names CAP_SYS_ADMIN)\n"
 	      "\n"
 	      "Examples:\n"
 	      "  " PROG " maps $$\n"
 	      "  " PROG " maps 1 --format json | jq '.vmas[] | select(.path == \"[heap]\")'\n"
-	      "  " PROG " maps 2460 --root fixtures/proc-cow-64m-x4/proc --format prom\n", f);
+	      "  sudo " PROG " maps 1 --exact --format json | jq .totals.exact_uss\n"
+	      "  " PROG " maps 2290 --root fixtures/proc-cow-64m-x4/proc --format prom\n", f);
 }
 
 struct total {
@@ -71,7 +91,45 @@ struct maps {
 	int flags_width;
 	struct json j;
 	int err;
+	const struct memacct_exact *ex;	/* --exact, else NULL */
+	size_t ex_next;			/* the exact VMA to match the next row with */
 };
+
+/* The --exact values of a VMA and of the totals: JSON key, table head, exact key. */
+#define EXACT_COLS 7
+
+static const struct {
+	const char *json;
+	const char *head;	/* NULL: not a table column */
+	uint32_t key;
+} exact_cols[EXACT_COLS] = {
+	{ "pm_present", "PM_PRESENT", MEMACCT_EXACT_PRESENT },
+	{ "pm_swapped", "PM_SWAPPED", MEMACCT_EXACT_SWAPPED },
+	{ "pm_exclusive", "PM_EXCL", MEMACCT_EXACT_EXCLUSIVE },
+	{ "pm_file", "PM_FILE", MEMACCT_EXACT_FILE },
+	{ "exact_pss", "EXACT_PSS", MEMACCT_EXACT_PSS },
+	{ "exact_uss", "EXACT_USS", MEMACCT_EXACT_USS },
+	{ "exact_shared", NULL, MEMACCT_EXACT_SHARED },
+};
+
+/* The exact VMA that starts where @vma does (rows come in address order), or -1. */
+static long exact_match(struct maps *m, const struct memacct_vma *vma)
+{
+	size_t n = (size_t)memacct_exact_vma_count(m->ex);
+	uint64_t start, s;
+
+	if (memacct_vma_get(vma, MEMACCT_VMA_START, &start) < 0)
+		return -1;
+	for (; m->ex_next < n; m->ex_next++) {
+		if (memacct_exact_vma_get(m->ex, m->ex_next, MEMACCT_EXACT_START, &s) < 0)
+			continue;
+		if (s == start)
+			return (long)m->ex_next++;
+		if (s > start)
+			break;
+	}
+	return -1;
+}
 
 static int total_add(struct maps *m, const char *name, uint64_t v)
 {
@@ -190,6 +248,9 @@ static void print_head(const struct maps *m)
 	printf("%16s %-4s", "ADDRESS", "PERM");
 	for (i = 0; i < TABLE_COLS; i++)
 		printf(" %10s", table_heads[i]);
+	for (i = 0; m->ex && i < EXACT_COLS; i++)
+		if (exact_cols[i].head)
+			printf(" %10s", exact_cols[i].head);
 	printf(" %-*s %s\n", m->flags_width, "VMFLAGS", "MAPPING");
 }
 
@@ -199,6 +260,7 @@ static int vma_row(const struct memacct_vma *vma, void *userdata)
 	char h[HUMAN_LEN], perms[5];
 	const char *path, *flags;
 	uint64_t start, a, b;
+	long x = m->ex ? exact_match(m, vma) : -1;
 	size_t i;
 	int ra, rb;
 
@@ -214,6 +276,13 @@ static int vma_row(const struct memacct_vma *vma, void *userdata)
 			rb = memacct_vma_get_by_name(vma, table_fields[i][1], &b);
 			ra = sum2(ra, a, rb, b, &a);
 		}
+		printf(" %10s", cell(h, ra, a));
+	}
+	for (i = 0; m->ex && i < EXACT_COLS; i++) {
+		if (!exact_cols[i].head)
+			continue;
+		ra = x < 0 ? -ENOENT :
+		     memacct_exact_vma_get(m->ex, (size_t)x, exact_cols[i].key, &a);
 		printf(" %10s", cell(h, ra, a));
 	}
 	if (memacct_vma_get_vmflags_text(vma, &flags) < 0)
@@ -239,6 +308,12 @@ static void print_totals_row(const struct maps *m)
 			rb = total_get(m, table_fields[i][1], &b);
 			ra = sum2(ra, a, rb, b, &a);
 		}
+		printf(" %10s", cell(h, ra, a));
+	}
+	for (i = 0; m->ex && i < EXACT_COLS; i++) {
+		if (!exact_cols[i].head)
+			continue;
+		ra = memacct_exact_get(m->ex, exact_cols[i].key, &a);
 		printf(" %10s", cell(h, ra, a));
 	}
 	printf(" %-*s %zu VMAs\n", m->flags_width, "", m->n_vmas);
@@ -273,6 +348,7 @@ static int vma_json(const struct memacct_vma *vma, void *userdata)
 	uint64_t v, minor;
 	uint32_t unit;
 	int i, n = memacct_vma_field_count(vma);
+	long x = m->ex ? exact_match(m, vma) : -1;
 
 	json_object_begin(j);
 	if (memacct_vma_get(vma, MEMACCT_VMA_START, &v) == 0)
@@ -303,6 +379,9 @@ static int vma_json(const struct memacct_vma *vma, void *userdata)
 		else if (memacct_vma_get_text_by_name(vma, name, &text) == 0)
 			json_kv_str(j, name, text);
 	}
+	for (i = 0; x >= 0 && i < EXACT_COLS; i++)
+		if (memacct_exact_vma_get(m->ex, (size_t)x, exact_cols[i].key, &v) == 0)
+			json_kv_u64(j, exact_cols[i].json, v);
 	json_object_end(j);
 	return 0;
 }
@@ -326,12 +405,65 @@ static int no_such_process(struct maps *m, struct memacct_source *src)
 	return EXIT_READ;
 }
 
-static int maps_run(struct maps *m, struct memacct_source *src, struct memacct_vmas *scratch)
+/*
+ * The VMAs, one callback each: streamed from the file's bytes, or with --exact
+ * from the set parsed once (the exact read may reuse the source's buffer).
+ */
+static int each_vma(struct maps *m, const struct memacct_vmas *all, struct memacct_vmas *scratch,
+		    const char *buf, size_t len, memacct_smaps_fn fn, struct memacct_diag *diag)
+{
+	size_t i, n;
+	int r;
+
+	m->ex_next = 0;
+	if (!all)
+		return memacct_smaps_parse_foreach(scratch, buf, len, fn, m, diag);
+	n = (size_t)memacct_vmas_count(all);
+	for (i = 0; i < n; i++) {
+		r = fn(memacct_vmas_at(all, i), m);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* --exact: parse the whole file into @all, then read pagemap and kpagecount for its VMAs. */
+static int exact_read(struct maps *m, struct memacct_source *src, struct memacct_vmas *all,
+		      struct memacct_exact *ex, const char *buf, size_t len, const char *file)
+{
+	struct memacct_diag diag = { .sz = sizeof(diag) };
+	int r;
+
+	r = memacct_smaps_parse(all, buf, len, &diag);
+	if (r == -ENOMEM) {
+		cli_err("%s: %s", file, memacct_strerror(r));
+		return EXIT_READ;
+	}
+	if (r < 0) {
+		cli_diag(m->cli->root, file, r, &diag);
+		return EXIT_READ;
+	}
+	/* A kernel thread: no VMA, and no pagemap to open (ESRCH). */
+	if (memacct_vmas_count(all) == 0)
+		return EXIT_OK;
+	diag = (struct memacct_diag){ .sz = sizeof(diag) };
+	r = memacct_exact_read(ex, src, m->pid, all, 0, &diag);
+	if (r < 0) {
+		cli_pages_error(m->cli, m->pid, "pagemap", r, &diag);
+		return EXIT_READ;
+	}
+	m->ex = ex;
+	return EXIT_OK;
+}
+
+static int maps_run(struct maps *m, struct memacct_source *src, struct memacct_vmas *scratch,
+		    struct memacct_vmas *all, struct memacct_exact *ex)
 {
 	struct memacct_diag diag = { .sz = sizeof(diag) };
 	const struct cli *cli = m->cli;
 	char file[48], pidstr[16];
 	const char *buf;
+	uint64_t v;
 	size_t len, i;
 	int r;
 
@@ -343,9 +475,14 @@ static int maps_run(struct maps *m, struct memacct_source *src, struct memacct_v
 		cli_diag(cli->root, file, r, NULL);
 		return EXIT_READ;
 	}
+	if (all) {
+		r = exact_read(m, src, all, ex, buf, len, file);
+		if (r != EXIT_OK)
+			return r;
+	}
 	/* Two passes over the one read: nothing is printed for a file that fails to parse. */
 	m->flags_width = 7;
-	r = memacct_smaps_parse_foreach(scratch, buf, len, vma_count, m, &diag);
+	r = each_vma(m, all, scratch, buf, len, vma_count, &diag);
 	if (r == -ENOMEM) {
 		cli_err("%s: %s", file, memacct_strerror(r));
 		return EXIT_READ;
@@ -358,7 +495,7 @@ static int maps_run(struct maps *m, struct memacct_source *src, struct memacct_v
 	switch (cli->format) {
 	case FORMAT_TABLE:
 		print_head(m);
-		r = memacct_smaps_parse_foreach(scratch, buf, len, vma_row, m, &diag);
+		r = each_vma(m, all, scratch, buf, len, vma_row, &diag);
 		print_totals_row(m);
 		break;
 	case FORMAT_JSON:
@@ -367,12 +504,15 @@ static int maps_run(struct maps *m, struct memacct_source *src, struct memacct_v
 		json_kv_u64(&m->j, "pid", (uint64_t)m->pid);
 		json_key(&m->j, "vmas");
 		json_array_begin(&m->j);
-		r = memacct_smaps_parse_foreach(scratch, buf, len, vma_json, m, &diag);
+		r = each_vma(m, all, scratch, buf, len, vma_json, &diag);
 		json_array_end(&m->j);
 		json_key(&m->j, "totals");
 		json_object_begin(&m->j);
 		for (i = 0; i < m->n_totals; i++)
 			json_kv_u64(&m->j, m->totals[i].name, m->totals[i].sum);
+		for (i = 0; m->ex && i < EXACT_COLS; i++)
+			if (memacct_exact_get(m->ex, exact_cols[i].key, &v) == 0)
+				json_kv_u64(&m->j, exact_cols[i].json, v);
 		json_object_end(&m->j);
 		json_kv_u64(&m->j, "vma_count", m->n_vmas);
 		json_object_end(&m->j);
@@ -393,6 +533,16 @@ static int maps_run(struct maps *m, struct memacct_source *src, struct memacct_v
 				 (const char *const[]){ "pid", pidstr, "field", m->totals[i].name,
 							NULL },
 				 m->totals[i].sum);
+		if (m->ex)
+			prom_family(stdout, "memacct_maps_exact_bytes", "gauge",
+				    "A count of the process's page tables (pagemap, kpagecount) "
+				    "over its VMAs, in bytes (see memacct-cli maps --help).");
+		for (i = 0; m->ex && i < EXACT_COLS; i++)
+			if (memacct_exact_get(m->ex, exact_cols[i].key, &v) == 0)
+				prom_u64(stdout, "memacct_maps_exact_bytes",
+					 (const char *const[]){ "pid", pidstr, "field",
+								exact_cols[i].json, NULL },
+					 v);
 		break;
 	}
 	if (r < 0) {
@@ -406,10 +556,13 @@ int cmd_maps(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_GLOBAL_OPTIONS,
+		{ "exact", no_argument, NULL, OPT_EXACT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct memacct_source *src = NULL;
-	struct memacct_vmas *scratch = NULL;
+	struct memacct_vmas *scratch = NULL, *all = NULL;
+	struct memacct_exact *ex = NULL;
+	bool exact = false;
 	struct maps m;
 	int c, r;
 
@@ -419,7 +572,11 @@ int cmd_maps(struct cli *cli, int argc, char **argv)
 		r = cli_global_option(cli, c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
-		if (r == 0)
+		if (r > 0)
+			continue;
+		if (c == OPT_EXACT)
+			exact = true;
+		else
 			return cli_bad_option("maps", c, argv);
 	}
 	if (cli->help) {
@@ -439,13 +596,19 @@ int cmd_maps(struct cli *cli, int argc, char **argv)
 		return EXIT_READ;
 	}
 	r = memacct_vmas_new(&scratch);
+	if (r >= 0 && exact)
+		r = memacct_vmas_new(&all);
+	if (r >= 0 && exact)
+		r = memacct_exact_new(&ex);
 	if (r < 0) {
 		cli_err("cannot set up the parser: %s", memacct_strerror(r));
 		r = EXIT_READ;
 	} else {
-		r = maps_run(&m, src, scratch);
+		r = maps_run(&m, src, scratch, all, ex);
 	}
 	free(m.totals);
+	memacct_exact_free(ex);
+	memacct_vmas_free(all);
 	memacct_vmas_free(scratch);
 	memacct_source_free(src);
 	return r;

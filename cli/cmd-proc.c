@@ -9,9 +9,13 @@
 #include "json.h"
 #include "prom.h"
 
+enum {
+	OPT_EXACT = OPT_CMD_FIRST,
+};
+
 void help_proc(FILE *f)
 {
-	fputs("Usage: " PROG " proc PID [--root DIR] [--format table|json|prom]\n"
+	fputs("Usage: " PROG " proc PID [--exact] [--root DIR] [--format table|json|prom]\n"
 	      "\n"
 	      "Print the memory usage of process PID, in bytes, and the sources it comes\n"
 	      "from: ROOT/PID/status, ROOT/PID/statm and ROOT/PID/smaps_rollup (ROOT/PID/smaps\n"
@@ -30,8 +34,22 @@ void help_proc(FILE *f)
 	      "            HugetlbPages\n"
 	      "A value the sources do not give is not shown: it is never read as zero.\n"
 	      "A kernel thread has no memory map: it is reported as such, without usage.\n"
-	      "\n"
-	      "Options:\n"
+	      "With --exact, also the exact usage from the page tables: ROOT/PID/pagemap\n"
+	      "for every page of ROOT/PID/maps, and ROOT/kpagecount for the mapcount of\n"
+	      "each present page (PSS summed in the kernel's fixed point, as smaps does):\n"
+	      "  pss        page size / mapcount over the present pages\n"
+	      "  uss        present pages mapped once (mapcount 1)\n"
+	      "  swap       swapped-out entries (swap ptes) times the page size\n"
+	      "  shared     present pages mapped more than once\n"
+	      "  present    present entries (smaps Rss, hugetlb VMAs apart)\n"
+	      "  exclusive  present entries the kernel marks mapped exclusively\n"
+	      "  file       present entries of file pages or shared anon (shmem)\n"
+	      "  hugetlb    present entries of hugetlb VMAs (not in pss or uss)\n"
+	      "Reading PFNs and kpagecount needs CAP_SYS_ADMIN (root): without it the\n"
+	      "kernel hides them, and --exact fails (exit 3) rather than print zeros.\n"
+	      "\n", f);
+	fputs("Options:\n"
+	      "  --exact          add the exact usage from pagemap and kpagecount (root)\n"
 	      "  --root DIR       read DIR/PID instead of /proc/PID, e.g. a captured tree\n"
 	      "                   such as fixtures/proc-cow-64m-x4/proc\n"
 	      "  --format FORMAT  table (default), json or prom\n"
@@ -46,13 +64,19 @@ void help_proc(FILE *f)
 	      "          \"hugetlb\"}, \"usage_source\": {KEY: \"status\"|\"smaps_rollup\"|\"smaps\"},\n"
 	      "          \"status\": {FIELD: number}, \"status_text\": {FIELD: string},\n"
 	      "          \"statm\": {\"size\", \"resident\", \"shared\", \"text\", \"lib\", \"data\",\n"
-	      "          \"dt\": bytes}, \"smaps_rollup\": {FIELD: bytes or count}}.\n"
+	      "          \"dt\": bytes}, \"smaps_rollup\": {FIELD: bytes or count},\n"
+	      "          \"exact\"? (with --exact): {\"pss\", \"uss\", \"swap\", \"shared\",\n"
+	      "          \"present\", \"exclusive\", \"file\", \"hugetlb\": bytes},\n"
+	      "          \"exact_info\"?: {\"kinds_from\": \"smaps\"|\"query\"|\"name\",\n"
+	      "          \"kpagecount_lookups\": N, \"vmas\": N}}.\n"
 	      "         Memory fields are bytes (the kernel's kB times 1024, statm's pages\n"
 	      "         times the page size); Pid, Threads and the like stay numbers. A\n"
 	      "         kernel thread gives \"kernel_thread\": true and no \"usage\" or\n"
 	      "         \"smaps_rollup\". With a partial read, \"missing\": [FILE, ...].\n"
 	      "  prom   memacct_process_bytes{pid=\"N\",comm=\"NAME\",kind=\"pss\"} per usage\n"
-	      "         value, memacct_process_kernel_thread{pid,comm} 0 or 1, gauges.\n"
+	      "         value, memacct_process_kernel_thread{pid,comm} 0 or 1, and with\n"
+	      "         --exact memacct_process_exact_bytes{pid,comm,kind=\"pss\"} per\n"
+	      "         exact value; gauges.\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  0  printed (a kernel thread included)\n"
@@ -62,11 +86,14 @@ void help_proc(FILE *f)
 	      "     could be read (smaps_rollup of another user's process is denied to a\n"
 	      "     non-root user, status is not), what they give is printed, stderr names\n"
 	      "     each file that could not be read, and the exit status is still 3.\n"
+	      "     --exact without root: \"memacct-cli: pid N: pagemap: ... CAP_SYS_ADMIN\n"
+	      "     ...\" and nothing on stdout.\n"
 	      "\n"
 	      "Examples:\n"
 	      "  " PROG " proc $$\n"
 	      "  " PROG " proc 1 --format json | jq .usage.pss\n"
-	      "  " PROG " proc 2460 --root fixtures/proc-cow-64m-x4/proc --format prom\n", f);
+	      "  sudo " PROG " proc 1 --exact --format json | jq .exact\n"
+	      "  " PROG " proc 2290 --root fixtures/proc-cow-64m-x4/proc --format prom\n", f);
 }
 
 /* The PID argument: a decimal number > 0; 0 or a usage error said. */
@@ -100,6 +127,22 @@ static const struct {
 	{ MEMACCT_USAGE_HUGETLB, "hugetlb" },
 };
 
+/* memacct_exact_get() keys of proc --exact; mapcount: needs kpagecount. */
+static const struct {
+	uint32_t key;
+	const char *name;
+	bool mapcount;
+} exact_keys[] = {
+	{ MEMACCT_EXACT_PSS, "pss", true },
+	{ MEMACCT_EXACT_USS, "uss", true },
+	{ MEMACCT_EXACT_SWAPPED, "swap", false },
+	{ MEMACCT_EXACT_SHARED, "shared", true },
+	{ MEMACCT_EXACT_PRESENT, "present", false },
+	{ MEMACCT_EXACT_EXCLUSIVE, "exclusive", false },
+	{ MEMACCT_EXACT_FILE, "file", false },
+	{ MEMACCT_EXACT_HUGETLB, "hugetlb", false },
+};
+
 static const struct {
 	uint32_t bit;
 	const char *name;
@@ -124,6 +167,8 @@ struct proc {
 	const struct memacct_status *st;	/* borrowed from u */
 	const struct memacct_vmas *rollup;	/* borrowed from u */
 	struct memacct_statm statm;
+	struct memacct_exact *ex;	/* --exact */
+	bool have_exact;
 	bool kthread;
 	bool have_usage, have_statm, have_rollup;
 	const char *missing[MAX_MISSING];
@@ -178,6 +223,15 @@ static void print_table(const struct proc *p)
 		}
 	}
 
+	if (p->have_exact) {
+		printf("\n%-26s %20s %12s  %s\n", "EXACT", "BYTES", "HUMAN", "SOURCE");
+		for (i = 0; i < ARRAY_SIZE(exact_keys); i++)
+			if (memacct_exact_get(p->ex, exact_keys[i].key, &v) == 0)
+				printf("%-26s %20" PRIu64 " %12s  %s\n", exact_keys[i].name, v,
+				       human_ubytes(h, v),
+				       exact_keys[i].mapcount ? "pagemap+kpagecount" : "pagemap");
+	}
+
 	printf("\n%-26s %20s %12s\n", "STATUS", "VALUE", "HUMAN");
 	n = memacct_status_count(p->st);
 	for (i = 0; i < (size_t)n; i++) {
@@ -211,6 +265,41 @@ static void print_table(const struct proc *p)
 				printf("%s: %s\n", name, text);
 		}
 	}
+}
+
+static const char *kinds_from_name(uint64_t from)
+{
+	switch (from) {
+	case MEMACCT_EXACT_FROM_SMAPS:
+		return "smaps";
+	case MEMACCT_EXACT_FROM_QUERY:
+		return "query";
+	case MEMACCT_EXACT_FROM_NAME:
+		return "name";
+	default:
+		return "unknown";
+	}
+}
+
+static void json_exact(struct json *j, const struct proc *p)
+{
+	uint64_t v;
+	size_t i;
+
+	json_key(j, "exact");
+	json_object_begin(j);
+	for (i = 0; i < ARRAY_SIZE(exact_keys); i++)
+		if (memacct_exact_get(p->ex, exact_keys[i].key, &v) == 0)
+			json_kv_u64(j, exact_keys[i].name, v);
+	json_object_end(j);
+	json_key(j, "exact_info");
+	json_object_begin(j);
+	if (memacct_exact_get(p->ex, MEMACCT_EXACT_KINDS_FROM, &v) == 0)
+		json_kv_str(j, "kinds_from", kinds_from_name(v));
+	if (memacct_exact_get(p->ex, MEMACCT_EXACT_LOOKUPS, &v) == 0)
+		json_kv_u64(j, "kpagecount_lookups", v);
+	json_kv_u64(j, "vmas", (uint64_t)memacct_exact_vma_count(p->ex));
+	json_object_end(j);
 }
 
 static void print_json(const struct proc *p)
@@ -284,6 +373,9 @@ static void print_json(const struct proc *p)
 		json_object_end(&j);
 	}
 
+	if (p->have_exact)
+		json_exact(&j, p);
+
 	if (p->n_missing) {
 		json_key(&j, "missing");
 		json_array_begin(&j);
@@ -320,6 +412,39 @@ static void print_prom(const struct proc *p)
 						usage_keys[i].name, NULL },
 			 v);
 	}
+	if (!p->have_exact)
+		return;
+	prom_family(stdout, "memacct_process_exact_bytes", "gauge",
+		    "Exact memory usage of a process from pagemap and kpagecount, in bytes, by "
+		    "kind (pss, uss, swap, ...); see memacct-cli proc --help.");
+	for (i = 0; i < ARRAY_SIZE(exact_keys); i++)
+		if (memacct_exact_get(p->ex, exact_keys[i].key, &v) == 0)
+			prom_u64(stdout, "memacct_process_exact_bytes",
+				 (const char *const[]){ "pid", p->pidstr, "comm", p->comm, "kind",
+							exact_keys[i].name, NULL },
+				 v);
+}
+
+/* --exact: pagemap and kpagecount, after the files (a kernel thread has no pages). */
+static int exact_read(struct proc *p, const struct cli *cli, struct memacct_source *src)
+{
+	struct memacct_diag diag = { .sz = sizeof(diag) };
+	int r;
+
+	if (p->kthread)
+		return EXIT_OK;
+	r = memacct_exact_new(&p->ex);
+	if (r < 0) {
+		cli_err("cannot set up the exact accounting: %s", memacct_strerror(r));
+		return EXIT_READ;
+	}
+	r = memacct_exact_read(p->ex, src, p->pid, NULL, 0, &diag);
+	if (r < 0) {
+		cli_pages_error(cli, p->pid, "pagemap", r, &diag);
+		return EXIT_READ;
+	}
+	p->have_exact = true;
+	return EXIT_OK;
 }
 
 static int no_such_process(int pid)
@@ -398,9 +523,11 @@ int cmd_proc(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_GLOBAL_OPTIONS,
+		{ "exact", no_argument, NULL, OPT_EXACT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct memacct_source *src = NULL;
+	bool exact = false;
 	struct proc p;
 	int c, r;
 
@@ -409,7 +536,11 @@ int cmd_proc(struct cli *cli, int argc, char **argv)
 		r = cli_global_option(cli, c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
-		if (r == 0)
+		if (r > 0)
+			continue;
+		if (c == OPT_EXACT)
+			exact = true;
+		else
 			return cli_bad_option("proc", c, argv);
 	}
 	if (cli->help) {
@@ -437,6 +568,8 @@ int cmd_proc(struct cli *cli, int argc, char **argv)
 	}
 
 	r = proc_read(&p, cli, src);
+	if (r == EXIT_OK && exact)
+		r = exact_read(&p, cli, src);
 	if (r != EXIT_OK)
 		goto out;
 	switch (cli->format) {
@@ -453,6 +586,7 @@ int cmd_proc(struct cli *cli, int argc, char **argv)
 	if (p.n_missing)
 		r = EXIT_READ;
 out:
+	memacct_exact_free(p.ex);
 	memacct_usage_free(p.u);
 	memacct_source_free(src);
 	return r;

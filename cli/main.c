@@ -21,6 +21,12 @@ static const struct command commands[] = {
 	  help_proc },
 	{ "maps", "a process's memory map, one row per VMA with its counters (pmap -X)",
 	  cmd_maps, help_maps },
+	{ "top", "every process ranked by PSS, USS, RSS or swap, with totals (smem)", cmd_top,
+	  help_top },
+	{ "pages", "the physical pages by kernel flag and kind, in bytes (page-types)",
+	  cmd_pages, help_pages },
+	{ "capture", "copy what the library reads into a tree for --root", cmd_capture,
+	  help_capture },
 };
 
 static void help_main(FILE *f)
@@ -30,8 +36,9 @@ static void help_main(FILE *f)
 	fputs("Usage: " PROG " [--root DIR] [--format table|json|prom] [COMMAND] [OPTIONS]\n"
 	      "\n"
 	      "Read Linux memory accounting (/proc/meminfo, buddyinfo, vmstat, zoneinfo,\n"
-	      "and a process's status, statm, smaps and smaps_rollup) in bytes, and check\n"
-	      "the identities between the kernel's counters.\n"
+	      "a process's status, statm, smaps and smaps_rollup, and as root the page\n"
+	      "tables: pagemap, kpageflags, kpagecount) in bytes, and check the identities\n"
+	      "between the kernel's counters.\n"
 	      "\n"
 	      "Commands:\n", f);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
@@ -53,7 +60,8 @@ static void help_main(FILE *f)
 	      "  2  usage error (unknown command or option, bad option value)\n"
 	      "  3  could not read what was asked: the root or a file is absent,\n"
 	      "     unreadable or malformed (the message names the file and line), or\n"
-	      "     proc, maps: no such process\n"
+	      "     proc, maps, pages --pid: no such process, or pages, proc --exact,\n"
+	      "     maps --exact: not root (the message names CAP_SYS_ADMIN)\n"
 	      "\n"
 	      "Run '" PROG " COMMAND --help' for a command's options and output.\n", f);
 }

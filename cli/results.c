@@ -73,16 +73,24 @@ static int collect(const struct memacct_check_result *r, void *userdata)
 }
 
 const char *const results_process_groups[] = {
-	"status.*", "smaps.*", "smaps_rollup.*", "proc.*", NULL,
+	"status.*", "smaps.*", "smaps_rollup.*", "proc.*", "pagemap.*",
+	"pages.pss_from_mapcount", "pages.uss_from_mapcount", NULL,
 };
 
 const char *const results_system_groups[] = { "meminfo.*", NULL };
+
+const char *const results_pages_groups[] = { "pagemap.*", "pages.*", NULL };
+
+/* What a run without options leaves out: the per-process, page-table and all-process ones. */
+static const char *const default_skip[] = {
+	"status.*", "smaps.*", "smaps_rollup.*", "proc.*", "pagemap.*", "pages.*", "system.*", NULL,
+};
 
 int results_append(struct results *res, const struct memacct_snapshot *snap,
 		   const struct memacct_check_opts *opts)
 {
 	/* Without options only the system identities: the per-process ones need --pid. */
-	struct memacct_check_opts sys = { .sz = sizeof(sys), .skip = results_process_groups };
+	struct memacct_check_opts sys = { .sz = sizeof(sys), .skip = default_skip };
 	int r;
 
 	r = memacct_check_run(snap, opts ? opts : &sys, collect, res);

@@ -1,0 +1,98 @@
+#!/bin/bash
+# capture DIR: a tree that --root DIR/proc reads back as the source it copied.
+. "$(dirname "$0")/lib.sh"
+need jq
+
+f=proc-cow-64m-x4
+src=$(fixture $f)
+need_fixture $f || finish
+pids=$(sed -n 's/^pids: //p' "$FIXTURES/$f/MANIFEST")
+first=${pids%% *}
+all=$(echo "$pids" | tr ' ' ,)
+
+# Help and usage errors.
+expect_rc 0 capture --help && check "--help names the files and the MANIFEST" \
+	grep -q "DIR/proc/PID/pagemap" "$tmp/out"
+expect_rc 0 help capture
+expect_rc 2 capture
+expect_rc 2 capture "$tmp/a" "$tmp/b"
+expect_rc 2 capture "$tmp/x" --pid 0
+expect_rc 2 capture "$tmp/x" --pages 12x
+expect_rc 2 capture "$tmp/x" --pid 1,,2
+expect_rc 2 capture "$tmp/x" --pfns 0-10
+expect_rc 2 capture "$tmp/x" --census --pfns 10-10
+expect_rc 2 capture "$tmp/x" --state $'two\nlines'
+expect_rc 2 capture "$tmp/x" --format prom
+check "a usage error writes nothing" test ! -e "$tmp/x"
+
+# A copy of a captured tree, pagemap and kpage* included: the same bytes.
+out_dir="$tmp/copy"
+if expect_rc 0 capture "$out_dir" --root "$src" --pages "$all" --state "a copy"; then
+	for p in $pids; do
+		for file in status statm maps smaps smaps_rollup pagemap; do
+			check "$p/$file copied byte for byte" cmp -s "$src/$p/$file" "$out_dir/proc/$p/$file"
+		done
+	done
+	for file in meminfo zoneinfo buddyinfo vmstat sys/kernel/osrelease kpageflags kpagecount \
+		kpagecgroup; do
+		check "$file copied byte for byte" cmp -s "$src/$file" "$out_dir/proc/$file"
+	done
+	check "MANIFEST: origin, state, pids, pages" grep -qx "origin: captured" "$out_dir/MANIFEST"
+	check "MANIFEST state" grep -qx "state: a copy" "$out_dir/MANIFEST"
+	check "MANIFEST pids" grep -qx "pids: $pids" "$out_dir/MANIFEST"
+	check "MANIFEST pages" grep -qx "pages: $pids" "$out_dir/MANIFEST"
+	check "MANIFEST stat_refresh" grep -qx "stat_refresh: no" "$out_dir/MANIFEST"
+	check "MANIFEST page_size from the source" grep -qx "page_size: $(sed -n 's/^page_size: //p' "$FIXTURES/$f/MANIFEST")" "$out_dir/MANIFEST"
+	check "no arch for a tree that is not the running kernel" \
+		bash -c "! grep -q '^arch:' '$out_dir/MANIFEST'"
+	check "read_order: system files, then each process, then kpage*" grep -q \
+		"^read_order: meminfo zoneinfo buddyinfo vmstat $first/status $first/statm $first/maps $first/smaps $first/smaps_rollup $first/pagemap .* kpageflags kpagecount kpagecgroup$" \
+		"$out_dir/MANIFEST"
+	check "no staging directory left" bash -c "! ls -d '$tmp'/copy.capture-* 2>/dev/null"
+	# and it reads back
+	expect_rc 0 proc "$first" --root "$out_dir/proc" --format json
+fi
+
+# Read errors: nothing written.
+expect_rc 3 capture "$out_dir" --root "$src" --pid "$first"
+check "a non-empty DIR is named" grep -q "not empty" "$tmp/err"
+expect_rc 3 capture "$tmp/gone" --root "$src" --pid 999999
+check "a missing process is named" grep -q "pid 999999: no such process" "$tmp/err"
+check "a failed capture leaves nothing" bash -c "! ls -d '$tmp'/gone* 2>/dev/null"
+expect_rc 3 capture "$tmp/refresh" --root "$src" --stat-refresh
+mkdir "$tmp/empty"
+expect_rc 0 capture "$tmp/empty" --root "$src" --pid "$first" --format json
+check "an empty DIR is filled; json summary" jq -e --argjson p "$first" \
+	'.dir and .files > 5 and .pids == [$p] and .pages == [] and (.bytes > 0)' "$tmp/out" \
+	>/dev/null
+
+# Live: this shell. Without CAP_SYS_ADMIN, --pages is refused and says why.
+expect_rc 0 capture "$tmp/live" --pid $$ --state "test-capture"
+check "live MANIFEST has the arch" grep -qx "arch: $(uname -m)" "$tmp/live/MANIFEST"
+check "live status copied" test -s "$tmp/live/proc/$$/status"
+if grep -q '^Name:[[:space:]]*kthreadd$' /proc/2/status 2>/dev/null; then
+	expect_rc 0 capture "$tmp/kthread" --pid 2
+	check "a kernel thread: said, status kept" grep -q "pid 2 is a kernel thread" "$tmp/err"
+	check "a kernel thread: no smaps_rollup" test ! -e "$tmp/kthread/proc/2/smaps_rollup"
+fi
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	sleep 30 &
+	sp=$!
+	if expect_rc 0 capture "$tmp/live-pages" --pages "$sp"; then
+		check "pagemap is a sparse capture with its end" \
+			bash -c "head -2 '$tmp/live-pages/proc/$sp/pagemap' | grep -q '^end '"
+		check "kpagecount captured" test -s "$tmp/live-pages/proc/kpagecount"
+	fi
+	kill "$sp"
+	chmod 0777 "$tmp"
+	setpriv --reuid=65534 --regid=65534 --clear-groups bash -c '
+		sleep 30 & sp=$!
+		"$1" capture "$2/unpriv" --pages "$sp" 2>"$2/unpriv.err"
+		echo $? >"$2/unpriv.rc"
+		kill "$sp"' _ "$CLI" "$tmp"
+	check "--pages without CAP_SYS_ADMIN: exit 3" grep -qx 3 "$tmp/unpriv.rc"
+	check "--pages without CAP_SYS_ADMIN names it" grep -q "CAP_SYS_ADMIN" "$tmp/unpriv.err"
+	check "--pages without CAP_SYS_ADMIN writes nothing" test ! -e "$tmp/unpriv"
+fi
+
+finish
