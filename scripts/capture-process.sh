@@ -3,15 +3,20 @@
 #
 # capture-process.sh [options] NAME "STATE TEXT" PID...
 #
-# Copy what libmemacct reads about some processes into fixtures/NAME/proc/:
-# meminfo, then for each PID (in the order given) PID/status, statm, maps,
-# smaps and smaps_rollup, then sys/kernel/osrelease; and write
-# fixtures/NAME/MANIFEST (keys in notes/fixtures.md, plus "pids:" and
-# "region:"). Each file is read once by tests/helpers/read-proc.c, which keeps
-# a batch in memory until all of it is read; read_duration_us is the wall
-# time from the first read to the last, helper start-ups included.
+# Copy what libmemacct reads about some processes into fixtures/NAME/proc/
+# with `memacct-cli capture` (the one capture path): meminfo, zoneinfo,
+# buddyinfo, vmstat, then for each PID (in the order given) PID/status,
+# statm, maps, smaps and smaps_rollup (with --pages also PID/pagemap, and
+# kpageflags, kpagecount and kpagecgroup for the page frames they map, in the
+# sparse format), then sys/kernel/osrelease. memacct-cli writes the MANIFEST
+# (keys in notes/fixtures.md, plus "pids:" and "pages:"); this script adds
+# "region:", "description:" and "expect:". Every file is read once and held in
+# memory until all are read; read_duration_us is the wall time from the first
+# read to the last.
 #
 # Options:
+#   --pages            also capture the pagemap of every PID and the kpage*
+#                      entries of the frames it maps (root: CAP_SYS_ADMIN)
 #   --stat-refresh     write 1 to /proc/sys/vm/stat_refresh just before the
 #                      reads (root only), folding the per-CPU vmstat deltas
 #   --region S-E       the constructed address range (as in maps), recorded
@@ -20,6 +25,9 @@
 #   --description TEXT the MANIFEST "description:" line
 #   --proc DIR         read from DIR instead of /proc (for testing this script)
 #   --out DIR          the fixtures directory (default: <repo>/fixtures)
+#   --build DIR        a meson build directory of this tree holding
+#                      cli/memacct-cli (default: $MEMACCT_BUILD, else one is
+#                      set up and built in a temporary directory)
 #   --force            replace an existing fixtures/NAME
 set -euo pipefail
 
@@ -32,14 +40,17 @@ region=""
 expect=""
 description=""
 force=no
-per_pid=(status statm maps smaps smaps_rollup)
+pages=no
+build=${MEMACCT_BUILD:-}
 
 die() { echo "capture-process: $*" >&2; exit 1; }
-usage() { sed -n '4,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '4,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--stat-refresh) stat_refresh=yes; shift ;;
+	--pages) pages=yes; shift ;;
+	--build) build=${2?}; shift 2 ;;
 	--region) region=${2?}; shift 2 ;;
 	--expect) expect=${2?}; shift 2 ;;
 	--description) description=${2?}; shift 2 ;;
@@ -79,65 +90,38 @@ if [ -e "$dest" ]; then
 	[ "$force" = yes ] || die "$dest exists (use --force to replace it)"
 fi
 
-# Build the reader first, so nothing slow happens between the fold and the reads.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"${CC:-cc}" -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
-	-o "$tmp/read-proc" "$repo/tests/helpers/read-proc.c" || die "cannot build read-proc"
+if [ -z "$build" ]; then
+	build="$tmp/build"
+	meson setup "$build" "$repo" >"$tmp/build.log" 2>&1 ||
+		{ cat "$tmp/build.log" >&2; die "meson setup failed"; }
+fi
+ninja -C "$build" cli/memacct-cli >"$tmp/build.log" 2>&1 ||
+	{ cat "$tmp/build.log" >&2; die "cannot build memacct-cli in $build"; }
+cli="$build/cli/memacct-cli"
 
-kernel=$(uname -r)
-arch=$(uname -m)
-page_size=$(getconf PAGESIZE)
-cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc)
-
-stage="$tmp/$name"
-mkdir -p "$stage/proc"
-
-order=(meminfo)
+args=(capture "$tmp/$name" --root "$proc" --state "$state")
+[ "$stat_refresh" = no ] || args+=(--stat-refresh)
 for pid in "${pids[@]}"; do
-	for f in "${per_pid[@]}"; do
-		order+=("$pid/$f")
-	done
+	if [ "$pages" = yes ]; then
+		args+=(--pages "$pid")
+	else
+		args+=(--pid "$pid")
+	fi
 done
-
 if [ "$stat_refresh" = yes ]; then
 	[ "$(id -u)" -eq 0 ] || die "--stat-refresh needs root"
-	# EINVAL here means a counter was negative after folding; the fold still happened.
-	if ! echo 1 2>/dev/null >"$proc/sys/vm/stat_refresh"; then
-		echo "capture-process: warning: writing $proc/sys/vm/stat_refresh failed" \
-			"(a counter negative after folding?)" >&2
-	fi
 fi
-# read-proc holds at most 16 files: meminfo, then one batch per process.
-t0=$EPOCHREALTIME
-"$tmp/read-proc" "$proc" "$stage/proc" meminfo >/dev/null || die "reading meminfo failed"
-for pid in "${pids[@]}"; do
-	"$tmp/read-proc" "$proc" "$stage/proc" "${per_pid[@]/#/$pid/}" >/dev/null ||
-		die "reading process $pid failed (did it exit?)"
-done
-t1=$EPOCHREALTIME
-captured=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-"$tmp/read-proc" "$proc" "$stage/proc" sys/kernel/osrelease >/dev/null || die "read osrelease failed"
-read_us=$(( ${t1/[.,]/} - ${t0/[.,]/} ))
-
+"$cli" "${args[@]}" || die "memacct-cli ${args[*]} failed (did a process exit?)"
+stage="$tmp/$name"
 {
-	echo "origin: captured"
-	echo "kernel: $kernel"
-	echo "arch: $arch"
-	echo "page_size: $page_size"
-	echo "cpus: $cpus"
-	echo "captured: $captured"
-	echo "state: $state"
-	echo "stat_refresh: $stat_refresh"
-	echo "read_order: ${order[*]}"
-	echo "read_duration_us: $read_us"
-	echo "pids: ${pids[*]}"
 	[ -z "$region" ] || echo "region: $region"
-	echo "description: ${description:-captured on this machine by scripts/capture-process.sh}"
+	echo "description: ${description:-captured on this machine by scripts/capture-process.sh (memacct-cli capture)}"
 	[ -z "$expect" ] || echo "expect: $expect"
-} >"$stage/MANIFEST"
+} >>"$stage/MANIFEST"
 
 mkdir -p "$out"
 rm -rf "$dest"
 mv "$stage" "$dest"
-echo "captured $dest (pids ${pids[*]}; ${#order[@]} files in ${read_us} us, stat_refresh: $stat_refresh)"
+echo "captured $dest (pids ${pids[*]}; pages: $pages; $(sed -n 's/^read_duration_us: //p' "$dest/MANIFEST") us, stat_refresh: $stat_refresh)"
