@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "census-internal.h"
+#include "pmscan.h"
 #include "table.h"
 
 /*
@@ -96,6 +97,7 @@ struct memacct_census {
 	uint64_t *pfns, *pfns_tmp;
 	size_t pfn_cap, npfn;
 	size_t radix[1u << RADIX_BITS];
+	struct pmscan scan;
 };
 
 static const char *const key_names[NKEYS + 1] = {
@@ -877,7 +879,55 @@ static int hidden_pfns(const char *path, struct memacct_diag *diag)
 	return -EPERM;
 }
 
-/* Collect the PFNs of every present page of @pid's VMAs. */
+/* Push the PFNs of the present entries of pages [vpn, vend) of VMA @v. */
+static int collect_range(struct memacct_census *c, struct table *pm, const struct memacct_vma *v,
+			 bool live, uint64_t vpn, uint64_t vend, const char *path, int pid,
+			 struct memacct_diag *diag)
+{
+	int r = 0;
+
+	while (vpn < vend) {
+		size_t want = vend - vpn > PM_CHUNK ? PM_CHUNK : (size_t)(vend - vpn), n;
+		uint64_t next;
+
+		if (!live) {
+			/* A capture holds what it holds: follow its runs. */
+			r = table_next(pm, vpn, &next);
+			if (r == -ENODATA || (r == 0 && next >= vend))
+				return 0;
+			if (r < 0)
+				return r;
+			vpn = next;
+			want = vend - vpn > PM_CHUNK ? PM_CHUNK : (size_t)(vend - vpn);
+		}
+		r = table_read(pm, vpn, want, c->fbuf, &n);
+		if (r < 0)
+			return r;
+		if (n == 0)
+			return live && !gate_vma(v) ? gone(pid, diag) : 0;
+		for (size_t j = 0; j < n; j++) {
+			uint64_t e = c->fbuf[j];
+
+			if (!(e & MEMACCT_PM_PRESENT))
+				continue;
+			/* PFN 0 is never a page a process maps: the kernel hid it. */
+			if (!(e & MEMACCT_PM_PFN_MASK))
+				return hidden_pfns(path, diag);
+			r = pfns_push(c, e & MEMACCT_PM_PFN_MASK);
+			if (r < 0)
+				return r;
+		}
+		vpn += n;
+	}
+	return 0;
+}
+
+/*
+ * Collect the PFNs of every present page of @pid's VMAs. A large live VMA
+ * is read where PAGEMAP_SCAN finds pages (pmscan.h); the scan does not see
+ * into VM_PFNMAP VMAs, which maps does not mark: device memory mapped in
+ * one of 16 MiB or more is left out (it has no struct page to census).
+ */
 static int collect(struct memacct_census *c, struct memacct_source *src, int pid,
 		   struct memacct_diag *diag)
 {
@@ -900,59 +950,32 @@ static int collect(struct memacct_census *c, struct memacct_source *src, int pid
 	if (r < 0)
 		return r;
 
+	pmscan_reset(&c->scan);
 	c->npfn = 0;
 	nv = memacct_vmas_count(c->vmas);
 	for (int i = 0; i < nv && r == 0; i++) {
 		const struct memacct_vma *v = memacct_vmas_at(c->vmas, (size_t)i);
-		uint64_t start, end, vpn, vend;
+		uint64_t start, end, vpn, vend, rs, re;
 
 		if (memacct_vma_get(v, MEMACCT_VMA_START, &start) < 0 ||
 		    memacct_vma_get(v, MEMACCT_VMA_END, &end) < 0)
 			continue;
 		vpn = start / c->page_size;
 		vend = (end + c->page_size - 1) / c->page_size;
-		while (vpn < vend) {
-			size_t want = vend - vpn > PM_CHUNK ? PM_CHUNK : (size_t)(vend - vpn), n;
-			uint64_t next;
-
-			if (!live) {
-				/* A capture holds what it holds: follow its runs. */
-				r = table_next(&pm, vpn, &next);
-				if (r == -ENODATA || (r == 0 && next >= vend)) {
-					r = 0;
-					break;
-				}
-				if (r < 0)
-					break;
-				vpn = next;
-				want = vend - vpn > PM_CHUNK ? PM_CHUNK : (size_t)(vend - vpn);
-			}
-			r = table_read(&pm, vpn, want, c->fbuf, &n);
-			if (r < 0)
-				break;
-			if (n == 0) {
-				if (live && !gate_vma(v))
-					r = gone(pid, diag);
-				break;
-			}
-			for (size_t j = 0; j < n; j++) {
-				uint64_t e = c->fbuf[j];
-
-				if (!(e & MEMACCT_PM_PRESENT))
-					continue;
-				/* PFN 0 is never a page a process maps: the kernel hid it. */
-				if (!(e & MEMACCT_PM_PFN_MASK)) {
-					r = hidden_pfns(path, diag);
-					break;
-				}
-				r = pfns_push(c, e & MEMACCT_PM_PFN_MASK);
-				if (r < 0)
-					break;
-			}
-			if (r < 0)
-				break;
-			vpn += n;
+		if (!live || vend - vpn < PMSCAN_MIN_PAGES) {
+			r = collect_range(c, &pm, v, live, vpn, vend, path, pid, diag);
+			continue;
 		}
+		while ((r = pmscan_next(&c->scan, pm.fd, vpn * c->page_size, vend * c->page_size,
+					PMSCAN_GAP_PAGES * c->page_size, &rs, &re)) > 0) {
+			r = collect_range(c, &pm, v, live, rs / c->page_size, re / c->page_size,
+					  path, pid, diag);
+			if (r < 0)
+				break;
+			vpn = re / c->page_size;
+		}
+		if (r == -ESRCH)
+			r = gone(pid, diag);
 	}
 	table_close(&pm);
 	return r;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pmscan.h"
 
 /*
  * Exact per-process accounting (exact.h): pagemap VMA by VMA, read in
@@ -93,6 +94,7 @@ struct memacct_exact {
 	uint32_t kinds_from;
 	uint64_t page_size;
 	uint64_t lookups;
+	uint64_t pm_read;	/* pagemap entries read */
 
 	struct exact_vma *vmas;
 	size_t nvmas, cap_vmas;
@@ -415,10 +417,10 @@ static int enqueue(struct reader *rd, uint64_t pfn, size_t vma)
 
 /* --- pagemap --------------------------------------------------------------- */
 
-static int read_vma(struct reader *rd, size_t vi)
+/* The entries of [addr, end) of VMA @vi, accounted. */
+static int read_range(struct reader *rd, size_t vi, uint64_t addr, uint64_t end)
 {
 	struct memacct_exact *ex = rd->ex;
-	uint64_t addr = ex->vmas[vi].start, end = ex->vmas[vi].end;
 	uint64_t ps = ex->page_size;
 	bool lookup = ex->mapcount && !ex->vmas[vi].is_pfnmap;
 	size_t n, got;
@@ -439,6 +441,7 @@ static int read_vma(struct reader *rd, size_t vi)
 			       fail(rd, -ENODATA, "pagemap",
 				    "the capture's pagemap ends before a VMA does");
 		addr += got * ps;
+		ex->pm_read += got;
 		if (v->is_hugetlb) {
 			for (size_t k = 0; k < got; k++) {
 				uint64_t e = ex->pm[k];
@@ -473,6 +476,35 @@ static int read_vma(struct reader *rd, size_t vi)
 			}
 		}
 	}
+	return 0;
+}
+
+/*
+ * A large VMA is read where the page tables hold something (pmscan.h); the
+ * kernel's scan does not see into PFN-mapped VMAs, which are read whole.
+ */
+static int read_vma(struct reader *rd, size_t vi)
+{
+	struct memacct_exact *ex = rd->ex;
+	uint64_t addr = ex->vmas[vi].start, end = ex->vmas[vi].end, rs, re;
+	int r;
+
+	if (ex->vmas[vi].is_pfnmap || (end - addr) / ex->page_size < PMSCAN_MIN_PAGES) {
+		r = read_range(rd, vi, addr, end);
+	} else {
+		while ((r = pagemap_next_used(rd->pm, addr, end, &rs, &re)) > 0) {
+			r = read_range(rd, vi, rs, re);
+			if (r < 0)
+				return r;
+			addr = re;
+		}
+		if (r == -ESRCH)
+			return fail(rd, r, "pagemap", "the process exited during the read");
+		if (r < 0)
+			return fail(rd, r, "pagemap", "scanning the process's page tables failed");
+	}
+	if (r < 0)
+		return r;
 	rd->present += ex->vmas[vi].present;
 	return 0;
 }
@@ -490,6 +522,7 @@ static void reset(struct memacct_exact *ex)
 	ex->nvmas = 0;
 	ex->npend = 0;
 	ex->lookups = 0;
+	ex->pm_read = 0;
 	ex->kinds_from = 0;
 	ex->mapcount = false;
 }
@@ -637,9 +670,11 @@ static int value(const struct memacct_exact *ex, const struct exact_vma *v, bool
 		return 0;
 	case MEMACCT_EXACT_LOOKUPS:
 	case MEMACCT_EXACT_KINDS_FROM:
+	case MEMACCT_EXACT_PAGEMAP_READ:
 		if (!total)
 			return -EOPNOTSUPP;
-		*ret = key == MEMACCT_EXACT_LOOKUPS ? ex->lookups : ex->kinds_from;
+		*ret = key == MEMACCT_EXACT_LOOKUPS ? ex->lookups :
+		       key == MEMACCT_EXACT_PAGEMAP_READ ? ex->pm_read : ex->kinds_from;
 		return 0;
 	case MEMACCT_EXACT_SIZE:
 		*ret = v->end - v->start;
@@ -682,7 +717,7 @@ int memacct_exact_get(const struct memacct_exact *ex, uint32_t key, uint64_t *re
 
 	assert_return(ex && ret, -EINVAL);
 	if (ex->pid < 0)
-		return key >= MEMACCT_EXACT_START && key <= MEMACCT_EXACT_PFNMAP_VMA ? -ENOENT :
+		return key >= MEMACCT_EXACT_START && key <= MEMACCT_EXACT_PAGEMAP_READ ? -ENOENT :
 		       -EOPNOTSUPP;
 	for (size_t i = 0; i < ex->nvmas; i++) {
 		const struct exact_vma *e = &ex->vmas[i];

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "pmscan.h"
 #include "table.h"
 
 #define CAP_SYS_ADMIN_BIT 21	/* include/uapi/linux/capability.h */
@@ -14,6 +15,7 @@ struct memacct_pagemap {
 	struct table t;
 	uint64_t page_size;
 	int may_see_pfns;
+	struct pmscan scan;
 };
 
 int memacct_pages_decode(const void *buf, size_t len, uint64_t *out, size_t cap, size_t *ret_n)
@@ -114,4 +116,16 @@ int memacct_pagemap_may_see_pfns(const struct memacct_pagemap *pm)
 {
 	assert_return(pm, -EINVAL);
 	return pm->may_see_pfns;
+}
+
+int pagemap_next_used(struct memacct_pagemap *pm, uint64_t start, uint64_t end, uint64_t *ret_start,
+		      uint64_t *ret_end)
+{
+	if (pm->t.kind != TABLE_LIVE) {
+		*ret_start = start;
+		*ret_end = end;
+		return start < end;
+	}
+	return pmscan_next(&pm->scan, pm->t.fd, start, end, PMSCAN_GAP_PAGES * pm->page_size,
+			   ret_start, ret_end);
 }

@@ -4,9 +4,11 @@
  * where every value is known, and live on the states of tests/helpers/memstate
  * (as root; a state the machine cannot give is skipped).
  */
+#include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
@@ -15,9 +17,11 @@
 #include "test-util.h"
 #include "test-memstate.h"
 #include "memacct.h"
+#include "pmscan.h"
 
 #define PS UINT64_C(4096)
 #define MIB (UINT64_C(1) << 20)
+#define GIB (UINT64_C(1) << 30)
 #define FIX(mapcount) ((PS << 12) / (mapcount))	/* smaps_account's share of one page */
 #define P MEMACCT_PM_PRESENT
 #define X MEMACCT_PM_EXCLUSIVE
@@ -915,6 +919,134 @@ static void test_live_exited(void **state)
 	memacct_source_free(src);
 }
 
+/* PAGEMAP_SCAN came with Linux 6.7. */
+static bool has_pagemap_scan(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	assert_int_equal(uname(&u), 0);
+	sscanf(u.release, "%d.%d", &major, &minor);
+	return major > 6 || (major == 6 && minor >= 7);
+}
+
+#define RESV (64 * GIB)
+#define RESV_SPREAD 200		/* pages touched 4 MiB apart: fills the scan's vector thrice */
+
+/* The page indexes of the reservation that sparse_reserve() touches, ascending. */
+static size_t sparse_pages(uint64_t *idx)
+{
+	size_t n = 0;
+
+	idx[n++] = 0;
+	idx[n++] = 1;
+	idx[n++] = 100;			/* within PMSCAN_GAP_PAGES of page 1 */
+	for (size_t i = 1; i <= RESV_SPREAD; i++)
+		idx[n++] = i * (4 * MIB / PS);
+	idx[n++] = GIB / PS + 3;
+	idx[n++] = RESV / PS - 1;
+	return n;
+}
+
+/* 64 GiB of address space, a few hundred pages of it touched. */
+static char *sparse_reserve(size_t *ret_n)
+{
+	uint64_t idx[RESV_SPREAD + 8];
+	size_t n = sparse_pages(idx);
+	char *p = mmap(NULL, RESV, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	assert_true(p != MAP_FAILED);
+	/* no THP: one touched page must stay one page */
+	assert_int_equal(madvise(p, RESV, MADV_NOHUGEPAGE), 0);
+	for (size_t i = 0; i < n; i++)
+		p[idx[i] * PS] = 1;
+	*ret_n = n;
+	return p;
+}
+
+/*
+ * The scan over a mostly empty reservation: the runs it gives are the
+ * touched pages, joined when closer than PMSCAN_GAP_PAGES, in order, through
+ * more runs than its vector holds.
+ */
+static void test_live_pmscan(void **state)
+{
+	uint64_t idx[RESV_SPREAD + 8], start, rs, re, base;
+	struct pmscan scan = { 0 };
+	size_t n, k = 0, runs = 0;
+	char *p;
+	int fd, r;
+
+	(void)state;
+	if (!has_pagemap_scan())
+		skip();
+	p = sparse_reserve(&n);
+	assert_int_equal(sparse_pages(idx), n);
+	base = (uint64_t)(uintptr_t)p;
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	pmscan_reset(&scan);
+	start = base;
+	while ((r = pmscan_next(&scan, fd, start, base + RESV, PMSCAN_GAP_PAGES * PS, &rs, &re)) > 0) {
+		assert_false(scan.unsupported);
+		assert_u64_equal(rs, base + idx[k] * PS);
+		/* pages 0, 1 and 100 are one run; each other page is its own */
+		if (k == 0) {
+			assert_u64_equal(re, base + 101 * PS);
+			k += 3;
+		} else {
+			assert_u64_equal(re, rs + PS);
+			k++;
+		}
+		runs++;
+		start = re;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(k, n);
+	assert_int_equal(runs, n - 2);
+	/* a range of holes only */
+	pmscan_reset(&scan);
+	assert_int_equal(pmscan_next(&scan, fd, base + 2 * GIB, base + 3 * GIB, 0, &rs, &re), 0);
+	close(fd);
+	assert_int_equal(munmap(p, RESV), 0);
+}
+
+/*
+ * Exact accounting of the same reservation: every touched page and nothing
+ * else, for a fraction of the pagemap a plain read of it would take.
+ */
+static void test_live_reservation(void **state)
+{
+	struct memacct_exact *ex = NULL;
+	struct memacct_source *src;
+	uint32_t flags = root() ? 0 : MEMACCT_EXACT_NO_MAPCOUNT;
+	size_t n, vi;
+	char *p;
+
+	(void)state;
+	p = sparse_reserve(&n);
+	src = live_source();
+	assert_int_equal(memacct_exact_new(&ex), 0);
+	assert_int_equal(memacct_exact_read(ex, src, getpid(), NULL, flags, NULL), 0);
+	vi = vma_at(ex, (uint64_t)(uintptr_t)p);
+	assert_u64_equal(vget(ex, vi, MEMACCT_EXACT_SIZE), RESV);
+	assert_u64_equal(vget(ex, vi, MEMACCT_EXACT_PRESENT), n * PS);
+	assert_u64_equal(vget(ex, vi, MEMACCT_EXACT_EXCLUSIVE), n * PS);
+	assert_u64_equal(vget(ex, vi, MEMACCT_EXACT_SWAPPED), 0);
+	if (!flags) {
+		assert_u64_equal(vget(ex, vi, MEMACCT_EXACT_USS), n * PS);
+		assert_u64_equal(vget(ex, vi, MEMACCT_EXACT_PSS), n * PS);
+	}
+	if (has_pagemap_scan())
+		assert_true(get(ex, MEMACCT_EXACT_PAGEMAP_READ) < RESV / PS / 64);
+	else
+		assert_true(get(ex, MEMACCT_EXACT_PAGEMAP_READ) >= RESV / PS);
+	memacct_exact_free(ex);
+	memacct_source_free(src);
+	assert_int_equal(munmap(p, RESV), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -928,6 +1060,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_live_swap, teardown_swap),
 		cmocka_unit_test(test_live_unprivileged),
 		cmocka_unit_test(test_live_exited),
+		cmocka_unit_test(test_live_pmscan),
+		cmocka_unit_test(test_live_reservation),
 	};
 
 	return cmocka_run_group_tests_name("exact", tests, NULL, NULL);

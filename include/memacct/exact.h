@@ -52,6 +52,9 @@ enum {
 	MEMACCT_EXACT_KINDS_FROM = 14,	/* MEMACCT_EXACT_FROM_* */
 	MEMACCT_EXACT_HUGETLB_VMA = 15,	/* VMA only: 1 when a hugetlb VMA */
 	MEMACCT_EXACT_PFNMAP_VMA = 16,	/* VMA only: 1 when PFN-mapped */
+	/* pagemap entries read (cost). Linux 6.7+: VMAs of 16 MiB and more
+	 * are read only where PAGEMAP_SCAN finds present or swapped pages. */
+	MEMACCT_EXACT_PAGEMAP_READ = 17,
 };
 
 /* How hugetlb and PFN-mapped VMAs were told apart. */
