@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "memacct.h"
@@ -170,7 +171,7 @@ static inline int memstate_read_exact(struct memacct_source *src, int pid, struc
 					 MEMACCT_SMAPS_PRIVATE_CLEAN, MEMACCT_SMAPS_PRIVATE_DIRTY,
 					 MEMACCT_SMAPS_SWAP };
 
-	for (int tries = 0; tries < 20; tries++) {
+	for (int tries = 0; tries < 200; tries++) {
 		bool same = true;
 		int r, n;
 
@@ -194,6 +195,8 @@ static inline int memstate_read_exact(struct memacct_source *src, int pid, struc
 		}
 		if (same)
 			return 0;
+		/* another process mapping or unmapping libc moves its Pss: let a burst pass */
+		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
 	}
 	return 1;
 }
