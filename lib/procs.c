@@ -43,6 +43,8 @@ struct memacct_procs {
 	size_t n, cap;
 	int *pids;
 	size_t npids, cap_pids;
+	int *kthreads;		/* the children of kthreadd, ascending (list_kthreads()) */
+	size_t nkthreads, cap_kthreads;
 	size_t skipped[NREASONS];
 	size_t partial;
 	struct total tot[NKEYS];
@@ -100,6 +102,7 @@ struct memacct_procs *memacct_procs_free(struct memacct_procs *p)
 		memacct_meminfo_free(p->sample);
 		free(p->v);
 		free(p->pids);
+		free(p->kthreads);
 		free(p);
 	}
 	return NULL;
@@ -148,19 +151,24 @@ static int parse_pid(const char *name)
 	return (int)v;
 }
 
+static int add_int(int **v, size_t *n, size_t *cap, int x)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 512;
+		int *nv = realloc(*v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
 static int add_pid(struct memacct_procs *p, int pid)
 {
-	if (p->npids == p->cap_pids) {
-		size_t ncap = p->cap_pids ? p->cap_pids * 2 : 512;
-		int *n = realloc(p->pids, ncap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		p->pids = n;
-		p->cap_pids = ncap;
-	}
-	p->pids[p->npids++] = pid;
-	return 0;
+	return add_int(&p->pids, &p->npids, &p->cap_pids, pid);
 }
 
 /* The pids of the root, with getdents64 into the handle's buffer: no DIR, no allocation. */
@@ -238,6 +246,72 @@ static void sort_pids(int *a, size_t n)
 		a[end - 1] = t;
 		sift_down(a, 0, end - 1);
 	}
+}
+
+#define PF_KTHREAD 0x00200000	/* include/linux/sched.h */
+
+/*
+ * The kernel threads of a live /proc, in one read: every kernel thread but
+ * kthreadd itself is a child of kthreadd, pid 2, and its task/2/children lists
+ * them (CONFIG_PROC_CHILDREN). A scan then skips them without reading their
+ * status, three system calls and a status text each: most of the pids of an
+ * idle machine. Pid 2 must be kthreadd: its stat flags have PF_KTHREAD, which
+ * no user process can set (in a pid namespace, pid 2 is a user process). A
+ * listed pid can only be a user process by the time it is read if the kernel
+ * thread exited and its pid was reused during the scan, which takes a
+ * wrap-around of pid_max. Anything unexpected leaves the list empty: every
+ * process is then read and told apart by its status, as on a captured tree.
+ */
+static int list_kthreads(struct memacct_procs *p, struct memacct_source *src)
+{
+	const char *buf, *end, *s;
+	unsigned long long flags;
+	size_t len;
+	int field, r;
+
+	p->nkthreads = 0;
+	if (!source_is_live(src) || memacct_source_read_file(src, "2/stat", &buf, &len) < 0)
+		return 0;
+	/* "2 (kthreadd) S 0 0 0 0 -1 FLAGS ...": flags is the 7th field after the name. */
+	end = buf + len;
+	s = memrchr(buf, ')', len);
+	if (len < 3 || memcmp(buf, "2 (", 3) || !s)
+		return 0;
+	for (field = 0, s++; s < end && field < 7; field++) {
+		while (s < end && *s == ' ')
+			s++;
+		if (field < 6)
+			while (s < end && *s != ' ')
+				s++;
+	}
+	for (flags = 0; s < end && *s >= '0' && *s <= '9'; s++)
+		flags = flags * 10 + (unsigned)(*s - '0');
+	if (!(flags & PF_KTHREAD))
+		return 0;
+
+	if (memacct_source_read_file(src, "2/task/2/children", &buf, &len) < 0)
+		return 0;
+	for (s = buf, end = buf + len; s < end;) {
+		int64_t v = 0;
+
+		if (*s == ' ' || *s == '\n') {
+			s++;
+			continue;
+		}
+		for (; s < end && *s >= '0' && *s <= '9'; s++) {
+			v = v * 10 + (*s - '0');
+			if (v > INT32_MAX)
+				break;
+		}
+		if (v <= 0 || v > INT32_MAX || (s < end && *s != ' ' && *s != '\n')) {
+			p->nkthreads = 0;
+			return 0;
+		}
+		r = add_int(&p->kthreads, &p->nkthreads, &p->cap_kthreads, (int)v);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static struct proc *new_proc(struct memacct_procs *p)
@@ -361,6 +435,7 @@ int memacct_procs_read(struct memacct_procs *p, struct memacct_source *src, uint
 {
 	uint32_t uflags = flags & MEMACCT_PROCS_CHEAP ? MEMACCT_USAGE_CHEAP : 0;
 	uint64_t start;
+	size_t k = 0, nread = 0;
 	int r;
 
 	assert_return(p && src, -EINVAL);
@@ -374,13 +449,21 @@ int memacct_procs_read(struct memacct_procs *p, struct memacct_source *src, uint
 	if (r < 0)
 		goto fail;
 	sort_pids(p->pids, p->npids);
+	r = list_kthreads(p, src);
+	if (r < 0)
+		goto oom;
+	sort_pids(p->kthreads, p->nkthreads);
 	for (size_t i = 0; i < p->npids; i++) {
-		r = scan_one(p, src, p->pids[i], uflags);
-		if (r < 0) {
-			diag_set(diag, r, 0, 0, NULL, 0, "out of memory while scanning the processes");
-			goto fail;
+		while (k < p->nkthreads && p->kthreads[k] < p->pids[i])
+			k++;
+		if (k < p->nkthreads && p->kthreads[k] == p->pids[i]) {
+			p->skipped[MEMACCT_PROCS_KERNEL_THREAD]++;
+			continue;
 		}
-		if (i % SAMPLE_EVERY == SAMPLE_EVERY - 1 && i + 1 < p->npids)
+		r = scan_one(p, src, p->pids[i], uflags);
+		if (r < 0)
+			goto oom;
+		if (++nread % SAMPLE_EVERY == 0 && i + 1 < p->npids)
 			sample(p, p->sample, memacct_meminfo_read(p->sample, src, NULL));
 	}
 	p->mi_err[1] = memacct_meminfo_read(p->mi[1], src, NULL);
@@ -389,6 +472,8 @@ int memacct_procs_read(struct memacct_procs *p, struct memacct_source *src, uint
 	sum_up(p);
 	p->scanned = true;
 	return 0;
+oom:
+	diag_set(diag, r, 0, 0, NULL, 0, "out of memory while scanning the processes");
 fail:
 	reset(p);
 	return r;
@@ -559,4 +644,70 @@ int procs_get_extra_total(const struct memacct_procs *p, unsigned x, uint64_t *r
 {
 	assert(x < PROCS_NX);
 	return total_of(p, &p->tot_x[x], ret_sum, ret_lacking);
+}
+
+/* Hugetlb as the unaccounted formulas take it: no hugetlb line at all is no pool (derived.c). */
+static int hugetlb_or_none(const struct memacct_meminfo *mi, int64_t *ret)
+{
+	int r = memacct_meminfo_get_derived(mi, MEMACCT_DERIVED_HUGETLB, ret);
+
+	if (r == -ENOENT && !memacct_meminfo_has(mi, MEMACCT_MEMINFO_HUGEPAGES_TOTAL) &&
+	    !memacct_meminfo_has(mi, MEMACCT_MEMINFO_HUGEPAGESIZE)) {
+		*ret = 0;
+		return 0;
+	}
+	return r;
+}
+
+int memacct_procs_get_unaccounted(const struct memacct_procs *p,
+				  const struct memacct_meminfo *mi, int64_t *ret,
+				  size_t *ret_unknown)
+{
+	uint64_t total, free, buffers, pss = 0;
+	int64_t kernel, unmapped, huge, x, user;
+	size_t lacking = 0, unknown;
+	int r;
+
+	assert_return(p && ret, -EINVAL);
+	if (!p->scanned)
+		return -ENOENT;
+	if (!mi) {
+		r = memacct_procs_get_meminfo(p, MEMACCT_PROCS_AT_END, &mi);
+		if (r < 0)
+			return r;
+	}
+	unknown = p->skipped[MEMACCT_PROCS_DENIED] + p->skipped[MEMACCT_PROCS_FAILED];
+	r = memacct_procs_get_total(p, MEMACCT_USAGE_PSS, &pss, &lacking);
+	if (r == -ENOENT)
+		lacking = p->n;	/* no kept process gave its Pss */
+	else if (r < 0)
+		return r;
+	unknown += lacking;
+	if (p->n == 0 && unknown == 0)
+		return -ENOENT;
+
+	if (meminfo_value(mi, MEMACCT_MEMINFO_MEMTOTAL, &total) < 0 ||
+	    meminfo_value(mi, MEMACCT_MEMINFO_MEMFREE, &free) < 0 ||
+	    meminfo_value(mi, MEMACCT_MEMINFO_BUFFERS, &buffers) < 0)
+		return -ENOENT;
+	r = memacct_meminfo_get_derived(mi, MEMACCT_DERIVED_KERNEL, &kernel);
+	if (r >= 0)
+		r = memacct_meminfo_get_derived(mi, MEMACCT_DERIVED_CACHE_UNMAPPED, &unmapped);
+	if (r >= 0)
+		r = hugetlb_or_none(mi, &huge);
+	if (r < 0)
+		return r;
+	if (total > INT64_MAX || free > INT64_MAX || buffers > INT64_MAX || pss > INT64_MAX)
+		return -EOVERFLOW;
+
+	if (__builtin_add_overflow((int64_t)pss, unmapped, &user) ||
+	    __builtin_add_overflow(user, (int64_t)buffers, &user) ||
+	    __builtin_add_overflow(user, huge, &user) ||
+	    __builtin_sub_overflow((int64_t)total, (int64_t)free, &x) ||
+	    __builtin_sub_overflow(x, kernel, &x) || __builtin_sub_overflow(x, user, &x))
+		return -EOVERFLOW;
+	*ret = x;
+	if (ret_unknown)
+		*ret_unknown = unknown;
+	return unknown > 0;
 }

@@ -161,6 +161,50 @@ MEMACCT_API int memacct_procs_get_meminfo_range(const struct memacct_procs *p, u
  */
 MEMACCT_API int memacct_procs_get_duration(const struct memacct_procs *p, uint64_t *ret_ns);
 
+/**
+ * @brief The unaccounted remainder X by the PSS formula (identities.md,
+ * "Derived quantities"), in bytes, signed (X can be negative):
+ *
+ *   X = MemTotal - MemFree - kernel - (sum of Pss + (Cached - Mapped)
+ *       + Buffers + hugetlb)
+ *
+ * with kernel and hugetlb as MEMACCT_DERIVED_KERNEL and _HUGETLB (no hugetlb
+ * lines at all count as no pool), and the sum of Pss over the processes the
+ * last scan kept. Pss splits each mapped page among the processes that map
+ * it, so the sum counts every mapped page once; the page cache no process
+ * maps (Cached - Mapped) and Buffers complete user memory.
+ *
+ * Every meminfo term comes from @mi, one read, so that X is comparable with
+ * MEMACCT_DERIVED_UNACCOUNTED_LRU and _PAGECACHE of the same @mi. NULL
+ * means the scan's own read just after its last process
+ * (memacct_procs_get_meminfo(@p, MEMACCT_PROCS_AT_END)). Either way the
+ * processes were read one after another, not at the instant of the meminfo
+ * read: memacct_procs_get_meminfo_range() tells how far meminfo moved
+ * meanwhile.
+ *
+ * The Pss of a process is unknown when it is kept partial (smaps_rollup
+ * denied: another user's process without CAP_SYS_PTRACE), or skipped as
+ * MEMACCT_PROCS_DENIED or _FAILED; after a MEMACCT_PROCS_CHEAP scan every
+ * process's is. Unknown is never taken as 0: the function then returns 1,
+ * and @ret receives X computed from the known Pss only, an upper bound (the
+ * missing Pss, >= 0, could only lower it). A process that vanished or a
+ * kernel thread has no Pss to miss.
+ *
+ * @param mi NULL, or the meminfo to take every term but the Pss from.
+ * @param ret receives X (written when the return is 0 or 1).
+ * @param ret_unknown NULL, or receives how many processes' Pss is unknown
+ *        (written when @ret is).
+ * @return 0: X is exact; 1: X is an upper bound, some Pss unknown;
+ *         -ENOENT: no scan yet, the scan found no process with memory
+ *         (e.g. a captured tree without PID directories), or a meminfo
+ *         field it needs is absent (MemTotal, MemFree, Buffers, Cached,
+ *         Mapped, Slab); with @mi NULL, the error of the scan's meminfo
+ *         read; -EOVERFLOW when a sum does not fit; -EINVAL.
+ */
+MEMACCT_API int memacct_procs_get_unaccounted(const struct memacct_procs *p,
+					      const struct memacct_meminfo *mi, int64_t *ret,
+					      size_t *ret_unknown);
+
 #ifdef __cplusplus
 }
 #endif
