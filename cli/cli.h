@@ -31,6 +31,8 @@ struct cli {
 	const char *root;	/* --root, "/proc" by default */
 	enum cli_format format;
 	bool help;
+	bool tap;		/* --format tap before the command: check's own format */
+	bool before_command;	/* main() is parsing the options before the command */
 };
 
 /* Long-option values of the global options, shared by every command's table. */
@@ -154,6 +156,23 @@ const char *results_kind_name(uint32_t kind);
 const char *results_status_name(uint32_t status);
 void results_summary_line(const struct results *res, FILE *f, size_t width);
 void results_free(struct results *res);
+
+/* ranking.c: the processes of a scan ranked, with their users' names (report; top may share it) */
+struct user_name;
+struct user_names {
+	struct user_name **v;	/* each allocated once: the names stay put */
+	size_t n;
+	bool live;		/* names from passwd; else, as for a captured tree, the uid */
+};
+
+/* The name of @uid, borrowed until user_names_free(); NULL when out of memory. */
+const char *user_names_get(struct user_names *u, uint32_t uid);
+void user_names_free(struct user_names *u);
+/* @s (NULL: "-") cut to @width bytes into @buf (width + 1), anything but printable ASCII as '?'. */
+const char *cli_printable(char *buf, size_t width, const char *s);
+/* The indices of @p's processes by @key (MEMACCT_USAGE_*): largest first, absent last, then by
+ * pid. *ret is malloc'd, *ret_n entries. 0, or a negative errno. */
+int ranking_order(const struct memacct_procs *p, uint32_t key, size_t **ret, size_t *ret_n);
 
 /* derived.c: the derived quantities of meminfo.h, by name */
 struct derived_info {

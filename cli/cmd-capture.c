@@ -16,7 +16,8 @@
 
 void help_capture(FILE *f)
 {
-	fputs("Usage: " PROG " capture DIR [--pid PID[,PID...]]... [--pages PID[,PID...]]...\n"
+	fputs("Usage: " PROG " capture DIR [--pid PID[,PID...]|all|none]...\n"
+	      "                   [--pages PID[,PID...]]...\n"
 	      "                   [--census] [--pfns FIRST-END] [--stat-refresh]\n"
 	      "                   [--state TEXT] [--root ROOT]\n"
 	      "\n"
@@ -25,7 +26,8 @@ void help_capture(FILE *f)
 	      "  DIR/proc/meminfo, zoneinfo, buddyinfo, vmstat, sys/kernel/osrelease\n"
 	      "      the system-wide counters and the kernel release\n"
 	      "  DIR/proc/PID/status, statm, maps, smaps, smaps_rollup\n"
-	      "      for each --pid and --pages PID\n"
+	      "      of every process (the default, --pid all: what check --pid all and\n"
+	      "      check --system read back), or of each --pid and --pages PID\n"
 	      "  DIR/proc/PID/pagemap\n"
 	      "      --pages: the page-table entries of every VMA of PID/maps ([vsyscall]\n"
 	      "      excepted: it is not in the process's page tables)\n"
@@ -35,8 +37,9 @@ void help_capture(FILE *f)
 	      "      still of the --pages PFNs only)\n"
 	      "  DIR/MANIFEST\n"
 	      "      where, when and how it was captured (below)\n"
-	      "Every text file is read once, with one read of the whole file where the kernel\n"
-	      "prints it at once, and kept in memory until every file is read; DIR is written\n"
+	      "Every text file kept is one read of it (one read() of the whole file where\n"
+	      "the kernel prints it at once), held in memory until every file is read; DIR\n"
+	      "is written\n"
 	      "afterwards, through a temporary directory beside it renamed into place, so DIR\n"
 	      "never holds half a capture. DIR must not exist, or be an empty directory.\n"
 	      "\n"
@@ -48,7 +51,15 @@ void help_capture(FILE *f)
 	      "is zero.\n"
 	      "\n"
 	      "Options:\n", f);
-	fputs("  --pid PID[,PID...]    capture the text files of these processes (repeatable)\n"
+	fputs("  --pid PID[,PID...]    capture the text files of these processes only\n"
+	      "                        (repeatable)\n"
+	      "  --pid all             every process of the root, in pid order (the default\n"
+	      "                        when no --pid or --pages is given), with the --pages\n"
+	      "                        ones; the capturing process itself is left out. One\n"
+	      "                        that exits meanwhile is left out whole (MANIFEST\n"
+	      "                        vanished:); a file the kernel refuses is left out\n"
+	      "                        (denied:) and the process's others kept\n"
+	      "  --pid none            no process: the system-wide files only\n"
 	      "  --pages PID[,PID...]  the same, plus their pagemap and the kpageflags,\n"
 	      "                        kpagecount and kpagecgroup entries of the PFNs they map\n"
 	      "                        (repeatable). Needs CAP_SYS_ADMIN: without it the\n"
@@ -72,7 +83,12 @@ void help_capture(FILE *f)
 	      "then kpageflags, kpagecount and kpagecgroup (the PFNs of every --pages process\n"
 	      "at once, sorted and coalesced into runs, or every PFN with --census). A file\n"
 	      "the root lacks (no smaps_rollup before Linux 4.14, no kpagecgroup without\n"
-	      "memory cgroups) is left out and said on stderr.\n"
+	      "memory cgroups) is left out and said on stderr. A live process may change\n"
+	      "while its files are read one after another, and a tree whose files\n"
+	      "disagree is what check calls a violation; so smaps_rollup is also printed\n"
+	      "before them, and when the one kept after them differs, the process's\n"
+	      "files are read again (4 tries; MANIFEST unsteady: names one that never\n"
+	      "held still).\n"
 	      "\n"
 	      "\n", f);
 	fputs("MANIFEST (\"key: value\" lines):\n"
@@ -81,20 +97,24 @@ void help_capture(FILE *f)
 	      "  captured: UTC time, ISO 8601            state: the --state TEXT\n"
 	      "  stat_refresh: yes | no   read_order: the files, in the order read\n"
 	      "  read_duration_us: wall time from the first read to the last\n"
-	      "  pids: every process captured            pages: the --pages processes\n"
+	      "  processes: all | listed | none          pids: every process captured\n"
+	      "  pages: the --pages processes            vanished: exited meanwhile\n"
+	      "  unsteady: changed on every try          denied: PID/FILE refused\n"
 	      "  census_pfns: FIRST-END (hexadecimal, END excluded) with --census\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  0  captured\n"
 	      "  2  usage error: no DIR, a bad PID, --pfns without --census, a TEXT with a\n"
 	      "     newline\n"
-	      "  3  nothing captured: DIR exists and is not empty, a process does not exist\n"
-	      "     or exited during the capture, a file could not be read (--pages without\n"
+	      "  3  nothing captured: DIR exists and is not empty, a process named with\n"
+	      "     --pid or --pages does not exist or exited during the capture, a file\n"
+	      "     of it or a system-wide one could not be read (--pages without\n"
 	      "     CAP_SYS_ADMIN: \"Operation not permitted\", naming the capability), or\n"
 	      "     DIR could not be written\n"
 	      "\n"
 	      "Examples:\n"
 	      "  " PROG " capture /tmp/now --state \"idle after boot\" --stat-refresh\n"
+	      "  " PROG " check --root /tmp/now/proc --system\n"
 	      "  " PROG " capture /tmp/db --pages $(pidof postgres | tr ' ' ,)\n"
 	      "  " PROG " capture /tmp/census --census --stat-refresh\n"
 	      "  " PROG " check --root /tmp/now/proc\n", f);
@@ -122,6 +142,9 @@ struct held {
 struct target {
 	int pid;
 	bool pages;
+	bool listed;	/* found by listing the root (--pid all): may vanish, be denied */
+	bool captured;
+	bool kthread;
 };
 
 struct capture {
@@ -134,6 +157,8 @@ struct capture {
 	const char *dir;
 	struct target *targets;
 	size_t ntargets;
+	bool all;		/* --pid all, the default: every process of the root */
+	bool none;		/* --pid none: the system files only */
 	bool census;
 	uint64_t pfn_first, pfn_end;	/* --pfns; pfn_end 0: to the end */
 	bool stat_refresh;
@@ -148,6 +173,12 @@ struct capture {
 	size_t nfiles, files_cap;
 	char **order;		/* read_order */
 	size_t norder, order_cap;
+	char **denied;		/* PID/file the kernel refused (--pid all) */
+	size_t ndenied, denied_cap;
+	int *vanished;		/* --pid all: processes that exited during the capture */
+	size_t nvanished, vanished_cap;
+	int *unsteady;		/* processes whose memory changed on every try */
+	size_t nunsteady, unsteady_cap;
 	uint64_t *pfns;		/* PFNs the pagemaps map (sorted before the kpage* reads) */
 	size_t npfns, pfns_cap;
 	uint64_t *buf;		/* CHUNK entries */
@@ -698,12 +729,52 @@ static bool kernel_thread(const struct capture *c, int pid)
 	return m && s && m->len == 0 && s->len == 0;
 }
 
+/* Forget the files held since @nfiles (a process that exited while it was read). */
+static void drop_held(struct capture *c, size_t nfiles, size_t norder)
+{
+	while (c->nfiles > nfiles) {
+		c->nfiles--;
+		free(c->files[c->nfiles].path);
+		free(c->files[c->nfiles].data);
+	}
+	while (c->norder > norder)
+		free(c->order[--c->norder]);
+}
+
+static int add_int(int **v, size_t *n, size_t *cap, int x)
+{
+	if (grow((void **)v, cap, *n + 1, sizeof(**v)) < 0)
+		return oom();
+	(*v)[(*n)++] = x;
+	return EXIT_OK;
+}
+
+/* A listed process that exited during the capture: none of its files is kept. */
+static int vanished(struct capture *c, int pid, size_t nfiles, size_t norder)
+{
+	drop_held(c, nfiles, norder);
+	return add_int(&c->vanished, &c->nvanished, &c->vanished_cap, pid);
+}
+
+static int add_denied(struct capture *c, const char *path)
+{
+	char *s;
+
+	if (grow((void **)&c->denied, &c->denied_cap, c->ndenied + 1, sizeof(*c->denied)) < 0 ||
+	    !(s = strdup(path)))
+		return oom();
+	c->denied[c->ndenied++] = s;
+	return EXIT_OK;
+}
+
 /*
- * One process: its text files, then with --pages its pagemap. Structured so
- * that a whole-machine capture can call it per process and skip one that is
- * gone (the return value tells which).
+ * One process's text files, held. A process named on the command line must
+ * be captured whole (else exit 3); one found by listing the root (--pid all)
+ * may exit meanwhile (then none of its files is kept) or refuse a file (then
+ * the others are kept and the MANIFEST's "denied:" names it), as a live
+ * reader would see it.
  */
-static int capture_process(struct capture *c, const struct target *t)
+static int hold_process(struct capture *c, struct target *t, size_t nfiles, size_t norder)
 {
 	static const char *const files[] = { "status", "statm", "maps", "smaps", "smaps_rollup" };
 	char path[64];
@@ -712,6 +783,21 @@ static int capture_process(struct capture *c, const struct target *t)
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), "%d/%s", t->pid, files[i]);
 		r = hold_file(c, path, true);
+		if (r == -ENOMEM)
+			return oom();
+		if (t->listed && (r == -ESRCH || (r == -ENOENT && (c->live || i == 0))) &&
+		    !(r == -ESRCH && !strcmp(files[i], "smaps_rollup") && kernel_thread(c, t->pid)))
+			return vanished(c, t->pid, nfiles, norder);
+		if (t->listed && (r == -EACCES || r == -EPERM)) {
+			/* without its status nothing of it is known (a "denied" process) */
+			if (add_denied(c, path) != EXIT_OK)
+				return EXIT_READ;
+			if (i == 0)
+				return EXIT_OK;
+			continue;
+		}
+		if (r == -ENOENT && t->listed)
+			continue;	/* a captured root without it: a copy of what it holds */
 		if ((r == -ENOENT || r == -ESRCH) && i == 0) {
 			cli_err("pid %d: no such process", t->pid);
 			return EXIT_READ;
@@ -723,8 +809,12 @@ static int capture_process(struct capture *c, const struct target *t)
 		}
 		if (r == -ESRCH && !strcmp(files[i], "smaps_rollup") && kernel_thread(c, t->pid)) {
 			/* show_smaps_rollup: no mm, ESRCH; status and the empty maps tell it */
-			fprintf(stderr, PROG ": note: pid %d is a kernel thread: it has no "
-				"smaps_rollup%s\n", t->pid, t->pages ? " and no pagemap" : "");
+			if (!t->listed)
+				fprintf(stderr, PROG ": note: pid %d is a kernel thread: it has no "
+					"smaps_rollup%s\n", t->pid,
+					t->pages ? " and no pagemap" : "");
+			t->captured = true;
+			t->kthread = true;
 			return EXIT_OK;
 		}
 		if (r == -ESRCH || (r == -ENOENT && c->live)) {
@@ -736,7 +826,124 @@ static int capture_process(struct capture *c, const struct target *t)
 			return EXIT_READ;
 		}
 	}
-	return t->pages ? capture_pagemap(c, t->pid) : EXIT_OK;
+	t->captured = true;
+	return EXIT_OK;
+}
+
+/* PID/smaps_rollup as the kernel prints it now, into @probe; false when it cannot be read. */
+static bool probe_rollup(struct capture *c, int pid, char **probe, size_t *len)
+{
+	char path[64];
+	const char *buf;
+	char *p;
+
+	snprintf(path, sizeof(path), "%d/smaps_rollup", pid);
+	if (memacct_source_read_file(c->src, path, &buf, len) < 0)
+		return false;
+	p = realloc(*probe, *len ? *len : 1);
+	if (!p)
+		return false;
+	memcpy(p, buf, *len);
+	*probe = p;
+	return true;
+}
+
+/*
+ * One process: its text files, then with --pages its pagemap. The files are
+ * read one after another, and a live process may change meanwhile: then
+ * they disagree with each other, which check reads as a violation in a
+ * captured tree (nothing moves there). So on a live root smaps_rollup is
+ * also printed before the others: when the one kept after them differs, the
+ * process moved, and its files are read again (up to STEADY_TRIES times;
+ * the MANIFEST's "unsteady:" names a process that never held still).
+ */
+#define STEADY_TRIES 4
+
+static int capture_process(struct capture *c, struct target *t)
+{
+	size_t nfiles = c->nfiles, norder = c->norder, ndenied = c->ndenied, plen = 0;
+	char *probe = NULL, rollup[64];
+	int r = EXIT_OK;
+
+	snprintf(rollup, sizeof(rollup), "%d/smaps_rollup", t->pid);
+	for (int try = 1;; try++) {
+		bool probed = c->live && probe_rollup(c, t->pid, &probe, &plen);
+		const struct held *h;
+
+		r = hold_process(c, t, nfiles, norder);
+		if (r != EXIT_OK || !probed || !t->captured || t->kthread)
+			break;
+		h = find_held(c, rollup);
+		if (!h || (h->len == plen && !memcmp(h->data, probe, plen)))
+			break;
+		if (try == STEADY_TRIES) {
+			r = add_int(&c->unsteady, &c->nunsteady, &c->unsteady_cap, t->pid);
+			break;
+		}
+		drop_held(c, nfiles, norder);
+		while (c->ndenied > ndenied)
+			free(c->denied[--c->ndenied]);
+		t->captured = false;
+	}
+	free(probe);
+	if (r == EXIT_OK && t->captured && t->pages)
+		r = capture_pagemap(c, t->pid);
+	return r;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_target(const void *a, const void *b)
+{
+	return cmp_int(&((const struct target *)a)->pid, &((const struct target *)b)->pid);
+}
+
+/*
+ * --pid all: every numeric directory of the root joins the processes named
+ * with --pid and --pages, all in pid order. The capturing process itself is
+ * left out of a live root: its memory is the capture being made.
+ */
+static int list_processes(struct capture *c)
+{
+	int self = c->live ? (int)getpid() : 0;
+	struct dirent *e;
+	size_t cap = c->ntargets;
+	DIR *d;
+
+	d = opendir(c->cli->root);
+	if (!d) {
+		cli_err("%s: cannot list the processes: %s", c->cli->root, strerror(errno));
+		return EXIT_READ;
+	}
+	while ((e = readdir(d))) {
+		char *end;
+		long pid;
+		size_t i;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0 || pid > INT32_MAX || pid == self)
+			continue;
+		for (i = 0; i < c->ntargets && c->targets[i].pid != pid; i++)
+			;
+		if (i < c->ntargets)
+			continue;	/* named: captured whole, or exit 3 */
+		if (grow((void **)&c->targets, &cap, c->ntargets + 1, sizeof(*c->targets)) < 0) {
+			closedir(d);
+			return oom();
+		}
+		c->targets[c->ntargets++] = (struct target){ .pid = (int)pid, .listed = true };
+	}
+	closedir(d);
+	if (c->ntargets)
+		qsort(c->targets, c->ntargets, sizeof(*c->targets), cmp_target);
+	return EXIT_OK;
 }
 
 static void stat_refresh(const struct capture *c)
@@ -888,6 +1095,15 @@ static const char *first_line(const struct capture *c, const char *path, int *re
 	return h->data;
 }
 
+static size_t captured(const struct capture *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->ntargets; i++)
+		n += c->targets[i].captured;
+	return n;
+}
+
 static int write_manifest(struct capture *c)
 {
 	char when[32], path[4096 + 16];
@@ -924,10 +1140,12 @@ static int write_manifest(struct capture *c)
 	for (i = 0; i < c->norder; i++)
 		fprintf(f, " %s", c->order[i]);
 	fprintf(f, "\nread_duration_us: %" PRIu64 "\n", c->t1 - c->t0);
-	if (c->ntargets) {
+	fprintf(f, "processes: %s\n", c->all ? "all" : c->ntargets ? "listed" : "none");
+	if (captured(c)) {
 		fputs("pids:", f);
 		for (i = 0; i < c->ntargets; i++)
-			fprintf(f, " %d", c->targets[i].pid);
+			if (c->targets[i].captured)
+				fprintf(f, " %d", c->targets[i].pid);
 		fputc('\n', f);
 	}
 	for (i = 0; i < c->ntargets && !c->targets[i].pages; i++)
@@ -937,6 +1155,24 @@ static int write_manifest(struct capture *c)
 		for (i = 0; i < c->ntargets; i++)
 			if (c->targets[i].pages)
 				fprintf(f, " %d", c->targets[i].pid);
+		fputc('\n', f);
+	}
+	if (c->nvanished) {
+		fputs("vanished:", f);
+		for (i = 0; i < c->nvanished; i++)
+			fprintf(f, " %d", c->vanished[i]);
+		fputc('\n', f);
+	}
+	if (c->nunsteady) {
+		fputs("unsteady:", f);
+		for (i = 0; i < c->nunsteady; i++)
+			fprintf(f, " %d", c->unsteady[i]);
+		fputc('\n', f);
+	}
+	if (c->ndenied) {
+		fputs("denied:", f);
+		for (i = 0; i < c->ndenied; i++)
+			fprintf(f, " %s", c->denied[i]);
 		fputc('\n', f);
 	}
 	if (c->census)
@@ -980,7 +1216,8 @@ static void print_summary(const struct capture *c)
 		json_key(&j, "pids");
 		json_array_begin(&j);
 		for (i = 0; i < c->ntargets; i++)
-			json_u64(&j, (uint64_t)c->targets[i].pid);
+			if (c->targets[i].captured)
+				json_u64(&j, (uint64_t)c->targets[i].pid);
 		json_array_end(&j);
 		json_key(&j, "pages");
 		json_array_begin(&j);
@@ -988,13 +1225,26 @@ static void print_summary(const struct capture *c)
 			if (c->targets[i].pages)
 				json_u64(&j, (uint64_t)c->targets[i].pid);
 		json_array_end(&j);
+		json_key(&j, "vanished");
+		json_array_begin(&j);
+		for (i = 0; i < c->nvanished; i++)
+			json_u64(&j, (uint64_t)c->vanished[i]);
+		json_array_end(&j);
+		json_key(&j, "denied");
+		json_array_begin(&j);
+		for (i = 0; i < c->ndenied; i++)
+			json_str(&j, c->denied[i]);
+		json_array_end(&j);
 		json_object_end(&j);
 		json_end(&j);
 		return;
 	}
-	printf("captured %s: %zu files, %" PRIu64 " bytes, read in %" PRIu64 " us "
-	       "(stat_refresh: %s)\n", c->dir, c->norder + 1, c->bytes, c->t1 - c->t0,
-	       c->stat_refresh ? "yes" : "no");
+	printf("captured %s: %zu files, %" PRIu64 " bytes, %zu processes, read in %" PRIu64
+	       " us (stat_refresh: %s)\n", c->dir, c->norder + 1, c->bytes, captured(c),
+	       c->t1 - c->t0, c->stat_refresh ? "yes" : "no");
+	if (c->nvanished || c->ndenied)
+		printf("not captured: %zu processes that exited meanwhile, %zu files the kernel "
+		       "refused (MANIFEST: vanished, denied)\n", c->nvanished, c->ndenied);
 }
 
 /* ---------------------------------------------------------------- options */
@@ -1003,6 +1253,13 @@ static int add_targets(struct capture *c, const char *arg, bool pages)
 {
 	const char *p = arg;
 
+	if (!pages && (!strcmp(arg, "all") || !strcmp(arg, "none"))) {
+		if (arg[0] == 'a' ? c->none : c->all)
+			return cli_usage_error("capture", "--pid all and --pid none contradict "
+					       "each other");
+		*(arg[0] == 'a' ? &c->all : &c->none) = true;
+		return 0;
+	}
 	do {
 		char num[32];
 		size_t len = strcspn(p, ",");
@@ -1122,6 +1379,13 @@ static int parse_args(struct capture *c, struct cli *cli, int argc, char **argv)
 		return cli_usage_error("capture", "the directory name is empty");
 	if (pfns && !c->census)
 		return cli_usage_error("capture", "--pfns goes with --census");
+	for (size_t i = 0; c->none && i < c->ntargets; i++)
+		if (!c->targets[i].pages)
+			return cli_usage_error("capture", "--pid none captures no process; not "
+					       "with --pid %d", c->targets[i].pid);
+	/* Nothing named: every process, so that check --pid all and --system read it back. */
+	if (!c->ntargets && !c->none)
+		c->all = true;
 	c->dir = argv[optind];
 	return 0;
 }
@@ -1159,6 +1423,11 @@ static int run(struct capture *c)
 	r = check_dir(c->dir);
 	if (r)
 		return r;
+	if (c->all) {
+		r = list_processes(c);
+		if (r)
+			return r;
+	}
 	r = make_stage(c);
 	if (r)
 		return r;
@@ -1215,6 +1484,11 @@ int cmd_capture(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < c.norder; i++)
 		free(c.order[i]);
 	free(c.order);
+	for (i = 0; i < c.ndenied; i++)
+		free(c.denied[i]);
+	free(c.denied);
+	free(c.vanished);
+	free(c.unsteady);
 	free(c.pfns);
 	free(c.buf);
 	free(c.targets);

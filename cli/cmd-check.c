@@ -26,7 +26,7 @@ void help_check(FILE *f)
 	      "                         [--tolerance BYTES|PCT%]\n"
 	      "                         [--only ID,...] [--skip ID,...] [--fold] [--list]\n"
 	      "                         [--root DIR]\n"
-	      "                         [--format table|json|prom]\n"
+	      "                         [--format table|json|prom|tap]\n"
 	      "\n"
 	      "Check the identities between the kernel's memory counters (the catalog of\n"
 	      "libmemacct: '" PROG " check --list' shows it) and give each a verdict:\n"
@@ -83,7 +83,7 @@ void help_check(FILE *f)
 	      "                   with --pid the per-process ones, with --pages those of\n"
 	      "                   the page tables too\n"
 	      "  --root DIR       read DIR instead of /proc\n"
-	      "  --format FORMAT  table (default), json or prom\n"
+	      "  --format FORMAT  table (default), json, prom or tap\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
 	      , f);
@@ -104,6 +104,18 @@ void help_check(FILE *f)
 	      "         memacct_identity_tolerance_bytes{id} (memacct_identity_residual{id}\n"
 	      "         and memacct_identity_tolerance{id} for count relations), and\n"
 	      "         memacct_identities{status}; with --pid each also has a pid label.\n"
+	      "  tap    TAP version 13 for a CI job (prove(1) or any TAP harness): the\n"
+	      "         plan \"1..N\", then one test point per result, in table order:\n"
+	      "           ok 1 - meminfo.active_split\n"
+	      "           ok 7 - meminfo.anon_lru_vs_anon # caveat: WHICH\n"
+	      "           ok 15 - meminfo.free_vs_buddyinfo # SKIP WHY\n"
+	      "           not ok 3 - meminfo.slab_split\n"
+	      "         (with --pid, \" (pid N)\" after the id). A violated one is followed\n"
+	      "         by a YAML block (\"  ---\" to \"  ...\") with class, relation, lhs,\n"
+	      "         rhs, difference (lhs - rhs), tolerance, unit (bytes, or count),\n"
+	      "         tolerance_source, reason and source. A caveat is \"ok\": \"caveat\"\n"
+	      "         is not a TAP directive. Comment lines end it: the summary line\n"
+	      "         (and with --pid the processes line).\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  0  no identity is violated\n"
@@ -115,6 +127,7 @@ void help_check(FILE *f)
 	      "Examples:\n"
 	      "  " PROG " check\n"
 	      "  " PROG " check --root fixtures/damaged-slab/proc --format json\n"
+	      "  " PROG " check --root fixtures/quiet/proc --format tap > check.tap\n"
 	      "  " PROG " check --only meminfo.slab_split,meminfo.active_split\n"
 	      "  " PROG " check --pid all --format json\n"
 	      "  sudo " PROG " check --pages --only pages.*\n"
@@ -572,6 +585,89 @@ static void print_prom(const struct results *res)
 			 res->by_status[statuses[k]]);
 }
 
+/* TAP text: a '#' would start a directive and a newline a new line, so neither stays bare. */
+static void tap_text(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '#' || *s == '\\')
+			putchar('\\');
+		putchar(*s == '\n' || *s == '\r' ? ' ' : *s);
+	}
+}
+
+/* A YAML double-quoted scalar. */
+static void yaml_str(const char *key, const char *s)
+{
+	printf("  %s: \"", key);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+	puts("\"");
+}
+
+/*
+ * TAP version 13 (prove(1), any TAP harness): one test point per result.
+ * Holds and caveat are "ok" (a caveat says which after "# caveat:", not a
+ * TAP directive), skipped is "ok ... # SKIP why", violated is "not ok" with
+ * a YAML block of both sides, their difference, the tolerance and why.
+ */
+static void print_tap(const struct results *res)
+{
+	size_t i;
+
+	puts("TAP version 13");
+	if (!res->n)
+		puts("1..0 # SKIP no identity was checked");
+	else
+		printf("1..%zu\n", res->n);
+	for (i = 0; i < res->n; i++) {
+		const struct result *o = &res->v[i];
+		const char *why = o->reason ? o->reason : o->missing ? o->missing : "";
+
+		printf("%s %zu - %s", o->status == MEMACCT_CHECK_VIOLATED ? "not ok" : "ok", i + 1,
+		       o->id);
+		if (o->pid)
+			printf(" (pid %" PRId32 ")", o->pid);
+		if (o->status == MEMACCT_CHECK_SKIPPED) {
+			if (!strncmp(why, "skipped: ", 9))
+				why += 9;
+			fputs(" # SKIP ", stdout);
+			tap_text(why);
+		} else if (o->status == MEMACCT_CHECK_CAVEAT) {
+			fputs(" # caveat: ", stdout);
+			tap_text(o->caveat ? o->caveat : why);
+		}
+		putchar('\n');
+		if (o->status != MEMACCT_CHECK_VIOLATED)
+			continue;
+		puts("  ---");
+		if (o->pid)
+			printf("  pid: %" PRId32 "\n", o->pid);
+		printf("  class: %s\n", results_kind_name(o->kind));
+		if (o->relation)
+			yaml_str("relation", o->relation);
+		printf("  lhs: %" PRIu64 "\n  rhs: %" PRIu64 "\n  difference: %" PRId64 "\n"
+		       "  tolerance: %" PRIu64 "\n  unit: %s\n", o->lhs, o->rhs, o->residual,
+		       o->tolerance, o->unit == MEMACCT_UNIT_COUNT ? "count" : "bytes");
+		if (o->tolerance_source)
+			yaml_str("tolerance_source", o->tolerance_source);
+		yaml_str("reason", why);
+		if (o->source)
+			yaml_str("source", o->source);
+		puts("  ...");
+	}
+	fputs("# ", stdout);
+	results_summary_line(res, stdout, 0);
+	if (res->per_process)
+		printf("# processes: %u checked, %u vanished, %u unreadable, %u kernel threads\n",
+		       res->processes, res->vanished, res->unreadable, res->kthreads);
+}
+
 struct check_args {
 	const char *tolerance;
 	struct idlist only;
@@ -580,6 +676,7 @@ struct check_args {
 	bool list;
 	bool pages;
 	bool system;
+	bool tap;	/* --format tap: check's own format, not a global one */
 	int pid;	/* > 0: one process; -1: all; 0: none (the system identities) */
 };
 
@@ -618,6 +715,12 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct check_args 
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
+		if (c == OPT_FORMAT) {
+			/* the last --format wins, tap as any other */
+			a->tap = strcmp(optarg, "tap") == 0;
+			if (a->tap)
+				continue;
+		}
 		r = cli_global_option(cli, c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
@@ -672,8 +775,9 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct check_args 
 		if (r != EXIT_OK)
 			return r;
 	}
-	if (a->list && cli->format == FORMAT_PROM)
-		return cli_usage_error("check", "--list has a table and a json form, not prom");
+	if (a->list && (cli->format == FORMAT_PROM || a->tap))
+		return cli_usage_error("check", "--list has a table and a json form, not %s",
+				       a->tap ? "tap" : "prom");
 	if (a->pid && a->system)
 		return cli_usage_error("check", "--system checks every process together; it does "
 				       "not apply to --pid");
@@ -947,7 +1051,7 @@ static int scan_processes(const struct cli *cli, struct memacct_source *src,
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
 	struct memacct_check_opts opts = { .sz = sizeof(opts) };
-	struct check_args a = { 0 };
+	struct check_args a = { .tap = cli->tap };
 	struct memacct_snapshot *snap = NULL;
 	struct memacct_census *census = NULL;
 	struct memacct_procs *procs = NULL;
@@ -1031,17 +1135,14 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	if (r != EXIT_OK)
 		goto out;
 print:
-	switch (cli->format) {
-	case FORMAT_TABLE:
-		print_table(&res);
-		break;
-	case FORMAT_JSON:
+	if (a.tap)
+		print_tap(&res);
+	else if (cli->format == FORMAT_JSON)
 		print_json(&res);
-		break;
-	case FORMAT_PROM:
+	else if (cli->format == FORMAT_PROM)
 		print_prom(&res);
-		break;
-	}
+	else
+		print_table(&res);
 	r = res.by_status[MEMACCT_CHECK_VIOLATED] > 0 || res.violated > 0 ? EXIT_VIOLATED : EXIT_OK;
 out:
 	results_free(&res);

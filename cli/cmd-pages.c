@@ -416,9 +416,11 @@ static void print_prom(const struct pages *p)
 			    "The page size of the page census, in bytes.");
 		prom_u64(stdout, "memacct_pages_page_size_bytes", labels(p, NULL, NULL, NULL, NULL),
 			 p->page_size);
+		/* One HELP with and without --pid: node_exporter drops a family whose
+		 * HELP differs between two files of its textfile directory. */
 		prom_family(stdout, "memacct_pages_pfns", "gauge",
-			    p->pid ? "Present pages of the process counted by the page census."
-				   : "Page frames (PFNs) counted by the page census.");
+			    "Pages counted by the page census: page frames (PFNs), or with a pid "
+			    "label the present pages of that process.");
 		prom_u64(stdout, "memacct_pages_pfns", labels(p, NULL, NULL, NULL, NULL),
 			 p->total / p->page_size);
 	}

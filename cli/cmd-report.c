@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "json.h"
@@ -9,26 +11,59 @@
 
 void help_report(FILE *f)
 {
-	fputs("Usage: " PROG " [report] [--root DIR] [--format table|json|prom]\n"
+	fputs("Usage: " PROG " [report] [--root DIR] [--no-processes]\n"
+	      "                      [--format table|json|prom]\n"
 	      "\n"
-	      "One screen on where the memory went: MemTotal broken into\n"
+	      "One screen on where the memory went. MemTotal is broken into\n"
 	      "  free         MemFree\n"
 	      "  kernel       Slab, VmallocUsed, PageTables, SecPageTables, KernelStack,\n"
 	      "               Percpu, HardwareCorrupted, Bounce (those present)\n"
 	      "  user         by LRU: anon LRU (Active(anon) + Inactive(anon)), file LRU\n"
 	      "               (Active(file) + Inactive(file): the page cache), Unevictable\n"
 	      "  hugetlb      Hugetlb, else HugePages_Total * Hugepagesize\n"
-	      "  unaccounted  MemTotal - free - kernel - user - hugetlb (the LRU formula)\n"
-	      "each in bytes, in binary units and in % of MemTotal; then the page-cache\n"
-	      "view: page cache (Cached + Buffers: mapped, unmapped, Buffers), anon\n"
-	      "(AnonPages) and its unaccounted remainder, which is only valid when\n"
-	      "SwapCached is 0 (the report says so otherwise); then a one-line summary of\n"
-	      "the identity check ('" PROG " check' gives the details). The table\n"
-	      "fits in 80 columns. A part whose field is absent is left out, never\n"
-	      "counted as 0. This is the default command.\n"
+	      "  unaccounted  what is left: memory the kernel uses without a meminfo\n"
+	      "               line (driver and network buffers, GPU memory, ...)\n"
+	      "each in bytes, in binary units (KiB = 1024 bytes) and in % of MemTotal;\n"
+	      "a part that is 0 is not shown. Then the page-cache view of the same\n"
+	      "memory: page cache (Cached + Buffers: mapped, unmapped, Buffers; of\n"
+	      "which shmem: tmpfs, SysV and shared anonymous memory) and anon\n"
+	      "(AnonPages).\n"
 	      "\n"
-	      "Options:\n"
-	      "  --root DIR       read DIR instead of /proc\n"
+	      "How much is unaccounted depends on how user memory is counted, so it\n"
+	      "is given three ways, side by side:\n"
+	      "  X = MemTotal - MemFree - kernel - hugetlb - user, where user is\n"
+	      "  LRU         Active + Inactive + Unevictable\n"
+	      "  page cache  Cached + AnonPages + Buffers; only valid when SwapCached\n"
+	      "              is 0 (a swap-cache page no process maps is in neither\n"
+	      "              Cached nor AnonPages); the report says so otherwise\n"
+	      "  PSS         the sum of every process's Pss (ROOT/PID/smaps_rollup) +\n"
+	      "              (Cached - Mapped) + Buffers: what processes map, each\n"
+	      "              shared page counted once, and the page cache nobody maps\n"
+	      "On a sound system the three come out close; where they part, the\n"
+	      "counts of user memory behind them disagree ('" PROG " check' tests\n"
+	      "such relations one by one).\n"
+	      "\n"
+	      "The PSS way reads every process, one after another: not one instant.\n"
+	      "The report says how long that took and how far MemFree moved meanwhile.\n"
+	      "Without root, another user's process is partial (its smaps_rollup is\n"
+	      "denied): its Pss is unknown, never taken as 0, and the PSS column is an\n"
+	      "upper bound, shown as \"<= X\". A captured tree (--root) holds only the\n"
+	      "processes captured with it, so its Pss sum leaves the others out; a\n"
+	      "tree without PID directories has no PSS column (\"-\", and why).\n"
+	      "\n"
+	      "Then the 10 processes with the largest PSS (PID, USER, COMMAND, PSS,\n"
+	      "USS, RSS, SWAP, as '" PROG " top' gives them), their totals, and\n"
+	      "how many processes were partial or skipped; last, one line on the\n"
+	      "identity check ('" PROG " check' gives the details). A value whose\n"
+	      "input is absent is shown as \"-\", never as 0. The table fits in 80\n"
+	      "columns. This is the default command.\n"
+	      "\n", f);
+	fputs("Options:\n"
+	      "  --root DIR       read DIR instead of /proc, e.g. a captured tree such\n"
+	      "                   as fixtures/report-12procs/proc\n"
+	      "  --no-processes   do not read the processes: no PSS column, no top\n"
+	      "                   processes (the scan takes each process's mmap lock\n"
+	      "                   while the kernel walks its page tables)\n"
 	      "  --format FORMAT  table (default), json or prom\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
@@ -39,27 +74,80 @@ void help_report(FILE *f)
 	      "                       \"unevictable\"}, \"hugetlb\", \"unaccounted\"},\n"
 	      "          \"pagecache_view\": {\"free\", \"kernel\", \"page_cache\",\n"
 	      "                       \"page_cache_parts\": {\"mapped\", \"unmapped\",\n"
-	      "                       \"buffers\"}, \"anon\", \"hugetlb\", \"unaccounted\",\n"
+	      "                       \"buffers\"}, \"shmem\", \"anon\", \"hugetlb\",\n"
+	      "                       \"unaccounted\",\n"
 	      "                       \"unaccounted_valid\": bool},\n"
 	      "          \"identities\": {\"holds\", \"caveat\", \"violated\", \"skipped\",\n"
-	      "                       \"violated_ids\": [...], \"caveat_ids\": [...]}}\n"
-	      "         in bytes (signed: an unaccounted remainder can be negative); a\n"
-	      "         member whose input is absent is left out.\n"
+	      "                       \"violated_ids\": [...], \"caveat_ids\": [...]},\n"
+	      "          \"unaccounted\": {\"lru\", \"pagecache\", \"pagecache_valid\": bool,\n"
+	      "                       \"pss\", \"pss_upper_bound\",\n"
+	      "                       \"pss_unknown_processes\", \"pss_reason\"},\n"
+	      "          \"top\": [{\"pid\", \"comm\", \"user\", \"pss\", \"uss\", \"rss\",\n"
+	      "                   \"swap\"}, ...],\n"
+	      "          \"processes\": {\"count\", \"partial\", \"skipped\": {\"vanished\",\n"
+	      "                       \"kernel_threads\", \"denied\", \"failed\"},\n"
+	      "                       \"duration_ns\", \"memfree_range\"}}\n", f);
+	fputs("         in bytes (signed: an unaccounted remainder can be negative). In\n"
+	      "         the older members, a member whose input is absent is left out;\n"
+	      "         the newer ones are null instead. unaccounted.pss is null unless\n"
+	      "         exact: pss_upper_bound holds the bound when some Pss is unknown\n"
+	      "         (pss_unknown_processes), pss_reason says why pss is null.\n"
+	      "         \"user\" is a name, or the uid as a string for a captured tree.\n"
+	      "         top and processes are null with --no-processes or when the\n"
+	      "         scan failed.\n"
 	      "  prom   memacct_report_memtotal_bytes,\n"
 	      "         memacct_report_bytes{view,category},\n"
 	      "         memacct_report_component_bytes{view,category,component},\n"
-	      "         memacct_report_view_valid{view}, memacct_report_identities{status}.\n"
+	      "         memacct_report_view_valid{view}, memacct_report_identities{status},\n"
+	      "         memacct_report_unaccounted_bytes{formula=\"lru|pagecache|pss\"}\n"
+	      "         (valid, exact values only),\n"
+	      "         memacct_report_unaccounted_upper_bound_bytes{formula=\"pss\"},\n"
+	      "         memacct_report_top_pss_bytes{pid,comm},\n"
+	      "         memacct_report_processes, memacct_report_processes_partial,\n"
+	      "         memacct_report_processes_skipped{reason}. All gauges.\n"
 	      "\n"
 	      "Exit status:\n"
-	      "  0  printed (a violated identity is reported, not an error here)\n"
+	      "  0  printed (a violated identity, a partial or failed process scan are\n"
+	      "     reported, not errors here)\n"
 	      "  2  usage error\n"
-	      "  3  a file could not be read or is malformed (the message names it)\n"
+	      "  3  meminfo could not be read or is malformed (the message names it)\n"
 	      "\n"
 	      "Examples:\n"
-	      "  " PROG "\n"
-	      "  " PROG " report --root fixtures/quiet/proc\n"
-	      "  " PROG " report --format prom > /var/lib/node_exporter/memacct.prom\n", f);
+	      "  sudo " PROG "\n"
+	      "  " PROG " report --root fixtures/report-12procs/proc\n"
+	      "  " PROG " report --format json | jq .unaccounted\n"
+	      "  " PROG " report --no-processes --format prom \\\n"
+	      "      > /var/lib/node_exporter/memacct.prom\n", f);
 }
+
+enum {
+	OPT_NO_PROCESSES = OPT_CMD_FIRST,
+};
+
+#define TOP_N 10
+#define WIDTH 80
+
+/* The columns of the top processes, in output order. */
+static const struct {
+	uint32_t key;
+	const char *name;	/* JSON key */
+	const char *head;	/* table heading */
+} top_cols[] = {
+	{ MEMACCT_USAGE_PSS, "pss", "PSS" },
+	{ MEMACCT_USAGE_USS, "uss", "USS" },
+	{ MEMACCT_USAGE_RSS, "rss", "RSS" },
+	{ MEMACCT_USAGE_SWAP, "swap", "SWAP" },
+};
+
+#define NTOP_COLS ARRAY_SIZE(top_cols)
+
+struct top_row {
+	int pid;
+	const char *comm;	/* borrowed from the scan */
+	const char *user;	/* borrowed from the user names; NULL: no Uid */
+	uint64_t v[NTOP_COLS];
+	unsigned has;		/* bit c: v[c] given */
+};
 
 struct item {
 	const char *key;	/* JSON member and Prometheus label */
@@ -73,12 +161,26 @@ struct report {
 	struct item free, kernel, user, hugetlb, unacc_lru;
 	struct item kparts[8];
 	struct item uparts[3];
-	struct item cache, cparts[3], anon, unacc_pc;
+	struct item cache, cparts[3], shmem, anon, unacc_pc;
+	struct item user_pc, user_pss;	/* user by the page-cache and the PSS formula */
 	bool unacc_pc_valid;
 	bool have_swapcached;
 	uint64_t swapcached;
 	bool checked;
 	struct results res;
+
+	/* The process scan and the PSS formula. */
+	bool scan_wanted;
+	struct memacct_procs *procs;	/* NULL: not scanned */
+	bool live;
+	int pss_r;		/* memacct_procs_get_unaccounted(): 0 exact, 1 bound, < 0 none */
+	int64_t unacc_pss;
+	size_t pss_unknown;
+	char pss_why[160];	/* why there is no PSS value ("" when there is one) */
+	struct item pss_sum;	/* the sum of the known Pss */
+	struct top_row top[TOP_N];
+	size_t ntop;
+	struct user_names users;
 };
 
 static void field(const struct memacct_meminfo *mi, struct item *it, uint32_t key,
@@ -155,11 +257,204 @@ static void gather(const struct memacct_meminfo *mi, struct report *rp)
 	derived(mi, &rp->cparts[1], MEMACCT_DERIVED_CACHE_UNMAPPED, "unmapped",
 		"unmapped (Cached - Mapped)");
 	field(mi, &rp->cparts[2], MEMACCT_MEMINFO_BUFFERS, "buffers", "Buffers");
+	/* tmpfs, SysV and shared anonymous memory: page cache, mapped or not */
+	field(mi, &rp->shmem, MEMACCT_MEMINFO_SHMEM, "shmem", "of which shmem (Shmem)");
 	field(mi, &rp->anon, MEMACCT_MEMINFO_ANONPAGES, "anon", "anon (AnonPages)");
 	rp->unacc_pc_valid = derived(mi, &rp->unacc_pc, MEMACCT_DERIVED_UNACCOUNTED_PAGECACHE,
 				     "unaccounted", "unaccounted (page-cache formula)") == 0;
 	rp->have_swapcached = memacct_meminfo_get(mi, MEMACCT_MEMINFO_SWAPCACHED,
 						  &rp->swapcached) == 0;
+	derived(mi, &rp->user_pc, MEMACCT_DERIVED_USER_PAGECACHE, "user", "user");
+}
+
+
+/* Read every process (a failure is said in the report, not fatal): 0, or -ENOMEM. */
+static int scan_procs(struct report *rp, struct memacct_source *src)
+{
+	struct memacct_procs *p = NULL;
+	uint64_t live = 0;
+	int r;
+
+	if (memacct_source_get(src, MEMACCT_SOURCE_LIVE, &live) == 0)
+		rp->live = live == 1;
+	rp->users.live = rp->live;
+	rp->pss_r = -ENOENT;
+	if (!rp->scan_wanted) {
+		snprintf(rp->pss_why, sizeof(rp->pss_why), "the processes were not read "
+			 "(--no-processes)");
+		return 0;
+	}
+	r = memacct_procs_new(&p);
+	if (r == 0)
+		r = memacct_procs_read(p, src, 0, NULL);
+	if (r == -ENOMEM) {
+		memacct_procs_free(p);
+		return r;
+	}
+	if (r < 0) {
+		snprintf(rp->pss_why, sizeof(rp->pss_why), "the processes could not be listed: %s",
+			 memacct_strerror(r));
+		memacct_procs_free(p);
+		return 0;
+	}
+	rp->procs = p;
+	return 0;
+}
+
+static unsigned skipped(const struct report *rp, uint32_t reason)
+{
+	int n = memacct_procs_count_skipped(rp->procs, reason);
+
+	return n > 0 ? (unsigned)n : 0;
+}
+
+/* "the Pss of 3 processes is unknown: 2 partial (smaps_rollup denied), 1 denied" */
+static void unknown_why(struct report *rp)
+{
+	int partial = memacct_procs_count_partial(rp->procs);
+	unsigned denied = skipped(rp, MEMACCT_PROCS_DENIED);
+	unsigned failed = skipped(rp, MEMACCT_PROCS_FAILED);
+	size_t len = sizeof(rp->pss_why), other = rp->pss_unknown;
+	const char *sep = ": ";
+	char *b = rp->pss_why;
+	int n;
+
+	n = snprintf(b, len, "the Pss of %zu process%s is unknown", rp->pss_unknown,
+		     rp->pss_unknown == 1 ? "" : "es");
+	if (partial > 0 && n > 0 && (size_t)n < len) {
+		n += snprintf(b + n, len - (size_t)n, "%s%d partial (smaps_rollup denied)", sep,
+			      partial);
+		other -= (size_t)partial;
+		sep = ", ";
+	}
+	if (denied > 0 && n > 0 && (size_t)n < len) {
+		n += snprintf(b + n, len - (size_t)n, "%s%u denied (status too)", sep, denied);
+		other -= denied;
+		sep = ", ";
+	}
+	if (failed > 0 && n > 0 && (size_t)n < len) {
+		n += snprintf(b + n, len - (size_t)n, "%s%u failed to read", sep, failed);
+		other -= failed;
+		sep = ", ";
+	}
+	if (other > 0 && n > 0 && (size_t)n < len)
+		snprintf(b + n, len - (size_t)n, "%s%zu without Pss", sep, other);
+}
+
+/* The PSS formula over @mi, the meminfo of the other two, and the top processes. */
+static int rank_procs(struct report *rp, const struct memacct_meminfo *mi)
+{
+	const struct item *unmapped = &rp->cparts[1], *buffers = &rp->cparts[2];
+	size_t *order = NULL, n = 0;
+	uint64_t sum;
+	int r;
+
+	if (!rp->procs)
+		return 0;
+	rp->pss_r = memacct_procs_get_unaccounted(rp->procs, mi, &rp->unacc_pss, &rp->pss_unknown);
+	if (rp->pss_r == -ENOENT && memacct_procs_count(rp->procs) == 0)
+		snprintf(rp->pss_why, sizeof(rp->pss_why), "%s", rp->live ?
+			 "no process was found" : "the tree holds no process (no PID directory)");
+	else if (rp->pss_r == -ENOENT)
+		snprintf(rp->pss_why, sizeof(rp->pss_why), "meminfo lacks a field it needs "
+			 "(MemTotal, MemFree, Buffers, Cached, Mapped or Slab)");
+	else if (rp->pss_r < 0)
+		snprintf(rp->pss_why, sizeof(rp->pss_why), "%s", memacct_strerror(rp->pss_r));
+	else if (rp->pss_r == 1)
+		unknown_why(rp);
+
+	rp->pss_sum.have = memacct_procs_get_total(rp->procs, MEMACCT_USAGE_PSS, &sum, NULL) == 0 &&
+			   sum <= INT64_MAX;
+	rp->pss_sum.v = rp->pss_sum.have ? (int64_t)sum : 0;
+	rp->user_pss.have = rp->pss_r >= 0 && unmapped->have && buffers->have &&
+			    !__builtin_add_overflow(rp->pss_sum.v, unmapped->v, &rp->user_pss.v) &&
+			    !__builtin_add_overflow(rp->user_pss.v, buffers->v, &rp->user_pss.v);
+
+	r = ranking_order(rp->procs, MEMACCT_USAGE_PSS, &order, &n);
+	if (r < 0)
+		return r;
+	for (size_t k = 0; k < n && k < TOP_N; k++) {
+		struct top_row *t = &rp->top[k];
+		uint32_t uid;
+
+		memacct_procs_get_pid(rp->procs, order[k], &t->pid);
+		if (memacct_procs_get_comm(rp->procs, order[k], &t->comm) < 0)
+			t->comm = "";
+		if (memacct_procs_get_uid(rp->procs, order[k], &uid) == 0) {
+			t->user = user_names_get(&rp->users, uid);
+			if (!t->user) {
+				free(order);
+				return -ENOMEM;
+			}
+		}
+		for (size_t c = 0; c < NTOP_COLS; c++)
+			if (memacct_procs_get(rp->procs, order[k], top_cols[c].key, &t->v[c]) == 0)
+				t->has |= 1u << c;
+		rp->ntop++;
+	}
+	free(order);
+	return 0;
+}
+
+/* --- table ----------------------------------------------------------------- */
+
+/* A space print_wrapped() does not break at: "512.0 KiB" stays on one line. */
+#define GLUE '\x1f'
+#define G "\x1f"
+
+static const char *glue(char *s)
+{
+	for (char *c = s; *c; c++)
+		if (*c == ' ')
+			*c = GLUE;
+	return s;
+}
+
+static void put_glued(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		putchar(s[i] == GLUE ? ' ' : s[i]);
+}
+
+/*
+ * @text in lines of at most WIDTH columns, broken at spaces: the first line
+ * starts with @lead, the others with @indent spaces. A word longer than a
+ * line is cut.
+ */
+static void print_wrapped(const char *lead, const char *text, int indent)
+{
+	size_t col = strlen(lead), len;
+	bool empty = true;
+
+	fputs(lead, stdout);
+	while (*text) {
+		if (*text == ' ') {
+			text++;
+			continue;
+		}
+		len = strcspn(text, " ");
+		if (!empty && col + 1 + len > WIDTH) {
+			printf("\n%*s", indent, "");
+			col = (size_t)indent;
+			empty = true;
+		}
+		if (!empty) {
+			putchar(' ');
+			col++;
+		}
+		while (col + len > WIDTH) {
+			put_glued(text, WIDTH - col);
+			text += WIDTH - col;
+			len -= WIDTH - col;
+			printf("\n%*s", indent, "");
+			col = (size_t)indent;
+		}
+		put_glued(text, len);
+		text += len;
+		col += len;
+		empty = false;
+	}
+	putchar('\n');
 }
 
 #define ROW "%-34s %16s %12s %8s\n"
@@ -177,31 +472,261 @@ static void row(const struct report *rp, const struct item *it, int depth)
 	printf(ROW, label, b, human_bytes(h, it->v), human_percent(p, it->v, rp->memtotal));
 }
 
+/* The parts of a category that hold memory: a 0 says nothing about where it went. */
+static void parts(const struct report *rp, const struct item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].have && v[i].v != 0)
+			row(rp, &v[i], 2);
+}
+
+enum how { BYTES, HUMAN, PERCENT };
+
+/* A cell of the unaccounted table; @mark ("<= ", ">= ", "") says a bound, @star an invalid one. */
+static const char *cell(char buf[48], const struct report *rp, bool have, int64_t v,
+			enum how how, const char *mark, bool star)
+{
+	char h[HUMAN_LEN];
+
+	if (!have)
+		return "-";
+	if (how == BYTES)
+		snprintf(h, sizeof(h), "%" PRId64, v);
+	else if (how == HUMAN)
+		human_bytes(h, v);
+	else
+		human_percent(h, v, rp->memtotal);
+	snprintf(buf, 48, "%s%s%s", star ? "*" : "", mark, h);
+	return buf;
+}
+
+/* A row of the unaccounted table: the label narrows for cells too wide for their column. */
+static void u3(const char *label, const char *a, const char *b, const char *c)
+{
+	const char *v[3] = { a, b, c };
+	int w[3], lw = 22, sum = 0;
+
+	for (size_t i = 0; i < 3; i++) {
+		w[i] = strlen(v[i]) > 18 ? (int)strlen(v[i]) : 18;
+		sum += w[i] + 1;
+	}
+	if (lw + sum > WIDTH)
+		lw = WIDTH - sum > (int)strlen(label) ? WIDTH - sum : (int)strlen(label);
+	printf("%-*s %*s %*s %*s\n", lw, label, w[0], a, w[1], b, w[2], c);
+}
+
+static void unaccounted_rows(const struct report *rp)
+{
+	static const struct {
+		const char *label;
+		enum how how;
+	} rows[] = {
+		{ "  unaccounted", HUMAN },
+		{ "    bytes", BYTES },
+		{ "    % of MemTotal", PERCENT },
+	};
+	bool pc_star = rp->unacc_pc.have && !rp->unacc_pc_valid;
+	bool pss_have = rp->pss_r >= 0, bound = rp->pss_r == 1;
+	char a[48], b[48], c[48];
+
+	u3("UNACCOUNTED, 3 WAYS", "LRU", "PAGE CACHE", "PSS");
+	u3("  user", cell(a, rp, rp->user.have, rp->user.v, HUMAN, "", false),
+	       cell(b, rp, rp->user_pc.have, rp->user_pc.v, HUMAN, "", false),
+	       cell(c, rp, rp->user_pss.have, rp->user_pss.v, HUMAN, bound ? ">= " : "", false));
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+		u3(rows[i].label,
+		       cell(a, rp, rp->unacc_lru.have, rp->unacc_lru.v, rows[i].how, "", false),
+		       cell(b, rp, rp->unacc_pc.have, rp->unacc_pc.v, rows[i].how, "", pc_star),
+		       cell(c, rp, pss_have, rp->unacc_pss, rows[i].how, bound ? "<= " : "",
+			    false));
+}
+
+static void unaccounted_notes(const struct report *rp)
+{
+	char text[512], h[HUMAN_LEN];
+	int n = rp->procs ? memacct_procs_count(rp->procs) : 0;
+	uint64_t ns, lo, hi;
+
+	puts("  unaccounted = MemTotal - free - kernel - hugetlb - user, with user by");
+	puts("  LRU          Active + Inactive + Unevictable");
+	if (rp->have_swapcached)
+		human_ubytes(h, rp->swapcached);
+	else
+		snprintf(h, sizeof(h), "absent");
+	if (rp->unacc_pc.have && !rp->unacc_pc_valid)
+		snprintf(text, sizeof(text), "Cached + AnonPages + Buffers; *not valid: "
+			 "SwapCached is %s, not 0", glue(h));
+	else
+		snprintf(text, sizeof(text), "Cached + AnonPages + Buffers (valid: SwapCached "
+			 "is 0)");
+	print_wrapped("  page cache   ", text, 15);
+	if (n > 0)
+		snprintf(text, sizeof(text), "Pss of %d process%s + (Cached - Mapped) + Buffers",
+			 n, n == 1 ? "" : "es");
+	else
+		snprintf(text, sizeof(text), "Pss of every process + (Cached - Mapped) + Buffers");
+	print_wrapped("  PSS          ", text, 15);
+
+	if (rp->pss_r < 0) {
+		snprintf(text, sizeof(text), "not available: %s.", rp->pss_why);
+		print_wrapped("  PSS: ", text, 4);
+		return;
+	}
+	if (rp->pss_r == 1) {
+		snprintf(text, sizeof(text), "at most, as %s%s.", rp->pss_why,
+			 rp->live && geteuid() ? "; run as root" : "");
+		print_wrapped("  PSS: ", text, 4);
+	}
+	if (!rp->live) {
+		print_wrapped("  PSS: ", "a captured tree holds only the processes captured with "
+			      "it: the Pss of all others is left out.", 4);
+	} else if (memacct_procs_get_duration(rp->procs, &ns) == 0) {
+		int len = snprintf(text, sizeof(text), "read one by one in %" PRIu64 ".%" PRIu64
+				   " ms", ns / 1000000, ns / 100000 % 10);
+
+		if (memacct_procs_get_meminfo_range(rp->procs, MEMACCT_MEMINFO_MEMFREE, &lo,
+						    &hi) == 0 && len > 0) {
+			human_ubytes(h, hi - lo);
+			snprintf(text + len, sizeof(text) - (size_t)len, "; MemFree varied by %s "
+				 "meanwhile", glue(h));
+		}
+		strcat(text, ".");
+		print_wrapped("  PSS: ", text, 4);
+	}
+}
+
+/* "processes: 24 read, 1 partial; skipped: 60 kernel threads, 2 vanished" */
+static void processes_line(const struct report *rp, int n)
+{
+	static const struct {
+		uint32_t reason;
+		const char *name;
+	} reasons[] = {
+		{ MEMACCT_PROCS_KERNEL_THREAD, "kernel" G "thread" },
+		{ MEMACCT_PROCS_VANISHED, "vanished" },
+		{ MEMACCT_PROCS_DENIED, "denied" },
+		{ MEMACCT_PROCS_FAILED, "failed" },
+	};
+	const char *sep = " ";
+	char text[256];
+	int len;
+
+	len = snprintf(text, sizeof(text), "%d" G "read, %d" G "partial; skipped:", n,
+		       memacct_procs_count_partial(rp->procs));
+	for (size_t i = 0; i < ARRAY_SIZE(reasons); i++) {
+		unsigned k = skipped(rp, reasons[i].reason);
+
+		if (k == 0 || len < 0 || (size_t)len >= sizeof(text))
+			continue;
+		len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%u" G "%s%s", sep, k,
+				reasons[i].name, k > 1 && i == 0 ? "s" : "");
+		sep = ", ";
+	}
+	if (len > 0 && (size_t)len < sizeof(text) && sep[0] == ' ')
+		snprintf(text + len, sizeof(text) - (size_t)len, " none");
+	print_wrapped("processes: ", text, 2);
+}
+
+static void print_top(const struct report *rp)
+{
+	char name[32], user[16], line[48], b[HUMAN_LEN], text[256];
+	uint64_t tot;
+	int n;
+
+	n = rp->procs ? memacct_procs_count(rp->procs) : 0;
+	if (!rp->procs || (n == 0 && rp->pss_r < 0)) {
+		snprintf(text, sizeof(text), "%s.", rp->pss_why);
+		print_wrapped("PROCESSES: ", text, 2);
+		return;
+	}
+	printf("PROCESSES BY PSS, %zu OF %d\n", rp->ntop, n);
+	printf("%7s %-8s %-15s", "PID", "USER", "COMMAND");
+	for (size_t c = 0; c < NTOP_COLS; c++)
+		printf(" %10s", top_cols[c].head);
+	putchar('\n');
+	for (size_t k = 0; k < rp->ntop; k++) {
+		const struct top_row *t = &rp->top[k];
+
+		printf("%7d %-8s %-15s", t->pid, cli_printable(user, 8, t->user),
+		       cli_printable(name, 15, t->comm));
+		for (size_t c = 0; c < NTOP_COLS; c++)
+			printf(" %10s", t->has & (1u << c) ? human_ubytes(b, t->v[c]) : "-");
+		putchar('\n');
+	}
+	snprintf(line, sizeof(line), "total of %d process%s", n, n == 1 ? "" : "es");
+	printf("%7s %-24s", "", line);
+	/* Sums over the processes that gave the value: partial ones have no PSS, USS. */
+	for (size_t c = 0; c < NTOP_COLS; c++) {
+		bool have = memacct_procs_get_total(rp->procs, top_cols[c].key, &tot, NULL) == 0;
+
+		printf(" %10s", have ? human_ubytes(b, tot) : "-");
+	}
+	putchar('\n');
+
+	processes_line(rp, n);
+}
+
+/*
+ * "identities: 14 hold, 1 caveat, 1 violated (meminfo.free_vs_buddyinfo), 0 skipped",
+ * the line of 'check', with the violated ids wrapped onto further lines when
+ * they do not fit.
+ */
+static void print_identities(const struct report *rp)
+{
+	const struct results *res = &rp->res;
+	unsigned holds = res->by_status[MEMACCT_CHECK_HOLDS];
+	unsigned caveats = res->by_status[MEMACCT_CHECK_CAVEAT];
+	unsigned violated = res->by_status[MEMACCT_CHECK_VIOLATED];
+	char *text = NULL;
+	size_t size = 0;
+	const char *sep = " (";
+	FILE *f;
+
+	if (!rp->checked) {
+		puts("identities: not checked");
+		return;
+	}
+	f = open_memstream(&text, &size);
+	if (!f) {
+		results_summary_line(res, stdout, WIDTH);
+		return;
+	}
+	fprintf(f, "%u hold%s, %u caveat%s, %u violated", holds, holds == 1 ? "s" : "",
+		caveats, caveats == 1 ? "" : "s", violated);
+	for (size_t i = 0; i < res->n; i++) {
+		if (res->v[i].status != MEMACCT_CHECK_VIOLATED)
+			continue;
+		fprintf(f, "%s%s", sep, res->v[i].id);
+		sep = ", ";
+	}
+	fprintf(f, "%s, %u skipped", violated ? ")" : "", res->by_status[MEMACCT_CHECK_SKIPPED]);
+	if (fclose(f) == 0 && text)
+		print_wrapped("identities: ", text, 2);
+	else
+		results_summary_line(res, stdout, WIDTH);
+	free(text);
+}
+
 static void print_table(const struct report *rp)
 {
 	char b[32], h[HUMAN_LEN], s[HUMAN_LEN];
-	size_t i;
 
 	printf(ROW, "MEMORY", "BYTES", "HUMAN", "% TOTAL");
 	snprintf(b, sizeof(b), "%" PRIu64, rp->memtotal);
 	printf(ROW, "MemTotal", b, human_ubytes(h, rp->memtotal), "100.0%");
 	row(rp, &rp->free, 1);
 	row(rp, &rp->kernel, 1);
-	for (i = 0; i < ARRAY_SIZE(rp->kparts); i++)
-		if (rp->kparts[i].have)
-			row(rp, &rp->kparts[i], 2);
+	parts(rp, rp->kparts, ARRAY_SIZE(rp->kparts));
 	row(rp, &rp->user, 1);
-	for (i = 0; i < ARRAY_SIZE(rp->uparts); i++)
-		if (rp->uparts[i].have)
-			row(rp, &rp->uparts[i], 2);
+	parts(rp, rp->uparts, ARRAY_SIZE(rp->uparts));
 	row(rp, &rp->hugetlb, 1);
 	row(rp, &rp->unacc_lru, 1);
 
 	printf("\nPage-cache view (free, kernel and hugetlb as above):\n");
 	row(rp, &rp->cache, 1);
-	for (i = 0; i < ARRAY_SIZE(rp->cparts); i++)
-		if (rp->cparts[i].have)
-			row(rp, &rp->cparts[i], 2);
+	parts(rp, rp->cparts, ARRAY_SIZE(rp->cparts));
+	if (rp->shmem.have)
+		row(rp, &rp->shmem, 2);
 	row(rp, &rp->anon, 1);
 	row(rp, &rp->unacc_pc, 1);
 	if (rp->unacc_pc.have && !rp->unacc_pc_valid)
@@ -209,11 +734,15 @@ static void print_table(const struct report *rp)
 		       rp->have_swapcached ? human_ubytes(s, rp->swapcached) : "absent");
 
 	putchar('\n');
-	if (rp->checked)
-		results_summary_line(&rp->res, stdout, 80);
-	else
-		printf("identities: not checked\n");
+	unaccounted_rows(rp);
+	unaccounted_notes(rp);
+	putchar('\n');
+	print_top(rp);
+	putchar('\n');
+	print_identities(rp);
 }
+
+/* --- JSON ------------------------------------------------------------------ */
 
 static void json_item(struct json *j, const struct item *it)
 {
@@ -232,6 +761,101 @@ static void json_ids(struct json *j, const struct results *res, uint32_t status,
 		if (res->v[i].status == status)
 			json_str(j, res->v[i].id);
 	json_array_end(j);
+}
+
+static void json_kv_i64_or_null(struct json *j, const char *key, bool have, int64_t v)
+{
+	json_key(j, key);
+	if (have)
+		json_i64(j, v);
+	else
+		json_null(j);
+}
+
+static void json_kv_str_or_null(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	if (s)
+		json_str(j, s);
+	else
+		json_null(j);
+}
+
+static void json_unaccounted(struct json *j, const struct report *rp)
+{
+	json_key(j, "unaccounted");
+	json_object_begin(j);
+	json_kv_i64_or_null(j, "lru", rp->unacc_lru.have, rp->unacc_lru.v);
+	json_kv_i64_or_null(j, "pagecache", rp->unacc_pc.have, rp->unacc_pc.v);
+	json_kv_bool(j, "pagecache_valid", rp->unacc_pc.have && rp->unacc_pc_valid);
+	json_kv_i64_or_null(j, "pss", rp->pss_r == 0, rp->unacc_pss);
+	json_kv_i64_or_null(j, "pss_upper_bound", rp->pss_r == 1, rp->unacc_pss);
+	json_key(j, "pss_unknown_processes");
+	if (rp->pss_r >= 0)
+		json_u64(j, rp->pss_unknown);
+	else
+		json_null(j);
+	json_kv_str_or_null(j, "pss_reason", rp->pss_r == 0 ? NULL : rp->pss_why);
+	json_object_end(j);
+}
+
+static void json_top(struct json *j, const struct report *rp)
+{
+	json_key(j, "top");
+	if (!rp->procs) {
+		json_null(j);
+		return;
+	}
+	json_array_begin(j);
+	for (size_t k = 0; k < rp->ntop; k++) {
+		const struct top_row *t = &rp->top[k];
+
+		json_object_begin(j);
+		json_kv_u64(j, "pid", (uint64_t)t->pid);
+		json_kv_str(j, "comm", t->comm);
+		json_kv_str_or_null(j, "user", t->user);
+		for (size_t c = 0; c < NTOP_COLS; c++) {
+			json_key(j, top_cols[c].name);
+			if (t->has & (1u << c))
+				json_u64(j, t->v[c]);
+			else
+				json_null(j);
+		}
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void json_processes(struct json *j, const struct report *rp)
+{
+	uint64_t ns, lo, hi;
+
+	json_key(j, "processes");
+	if (!rp->procs) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_kv_u64(j, "count", (uint64_t)memacct_procs_count(rp->procs));
+	json_kv_u64(j, "partial", (uint64_t)memacct_procs_count_partial(rp->procs));
+	json_key(j, "skipped");
+	json_object_begin(j);
+	json_kv_u64(j, "vanished", skipped(rp, MEMACCT_PROCS_VANISHED));
+	json_kv_u64(j, "kernel_threads", skipped(rp, MEMACCT_PROCS_KERNEL_THREAD));
+	json_kv_u64(j, "denied", skipped(rp, MEMACCT_PROCS_DENIED));
+	json_kv_u64(j, "failed", skipped(rp, MEMACCT_PROCS_FAILED));
+	json_object_end(j);
+	json_key(j, "duration_ns");
+	if (memacct_procs_get_duration(rp->procs, &ns) == 0)
+		json_u64(j, ns);
+	else
+		json_null(j);
+	json_key(j, "memfree_range");
+	if (memacct_procs_get_meminfo_range(rp->procs, MEMACCT_MEMINFO_MEMFREE, &lo, &hi) == 0)
+		json_u64(j, hi - lo);
+	else
+		json_null(j);
+	json_object_end(j);
 }
 
 static void print_json(const struct report *rp)
@@ -272,6 +896,7 @@ static void print_json(const struct report *rp)
 	for (i = 0; i < ARRAY_SIZE(rp->cparts); i++)
 		json_item(&j, &rp->cparts[i]);
 	json_object_end(&j);
+	json_item(&j, &rp->shmem);
 	json_item(&j, &rp->anon);
 	json_item(&j, &rp->hugetlb);
 	json_item(&j, &rp->unacc_pc);
@@ -291,9 +916,15 @@ static void print_json(const struct report *rp)
 		json_object_end(&j);
 	}
 
+	json_unaccounted(&j, rp);
+	json_top(&j, rp);
+	json_processes(&j, rp);
+
 	json_object_end(&j);
 	json_end(&j);
 }
+
+/* --- Prometheus ------------------------------------------------------------ */
 
 static void prom_item(const char *view, const struct item *it)
 {
@@ -313,6 +944,80 @@ static void prom_parts(const char *view, const struct item *cat, const struct it
 				 (const char *const[]){ "view", view, "category", cat->key,
 							"component", parts[i].key, NULL },
 				 parts[i].v);
+}
+
+static void prom_unaccounted(const struct report *rp)
+{
+	bool pc = rp->unacc_pc.have && rp->unacc_pc_valid;
+
+	if (rp->unacc_lru.have || pc || rp->pss_r == 0) {
+		prom_family(stdout, "memacct_report_unaccounted_bytes", "gauge",
+			    "MemTotal - MemFree - kernel - hugetlb - user, by the formula that "
+			    "counts user memory (lru, pagecache, pss); valid and exact values "
+			    "only.");
+		if (rp->unacc_lru.have)
+			prom_i64(stdout, "memacct_report_unaccounted_bytes",
+				 (const char *const[]){ "formula", "lru", NULL }, rp->unacc_lru.v);
+		if (pc)
+			prom_i64(stdout, "memacct_report_unaccounted_bytes",
+				 (const char *const[]){ "formula", "pagecache", NULL },
+				 rp->unacc_pc.v);
+		if (rp->pss_r == 0)
+			prom_i64(stdout, "memacct_report_unaccounted_bytes",
+				 (const char *const[]){ "formula", "pss", NULL }, rp->unacc_pss);
+	}
+	if (rp->pss_r == 1) {
+		prom_family(stdout, "memacct_report_unaccounted_upper_bound_bytes", "gauge",
+			    "An upper bound of the unaccounted memory when some processes' Pss "
+			    "is unknown (smaps_rollup denied).");
+		prom_i64(stdout, "memacct_report_unaccounted_upper_bound_bytes",
+			 (const char *const[]){ "formula", "pss", NULL }, rp->unacc_pss);
+	}
+}
+
+static void prom_procs(const struct report *rp)
+{
+	static const struct {
+		uint32_t reason;
+		const char *name;
+	} reasons[] = {
+		{ MEMACCT_PROCS_VANISHED, "vanished" },
+		{ MEMACCT_PROCS_KERNEL_THREAD, "kernel_thread" },
+		{ MEMACCT_PROCS_DENIED, "denied" },
+		{ MEMACCT_PROCS_FAILED, "failed" },
+	};
+	bool any = false;
+	char pid[16];
+
+	if (!rp->procs)
+		return;
+	for (size_t k = 0; k < rp->ntop; k++) {
+		const struct top_row *t = &rp->top[k];
+
+		if (!(t->has & 1u))	/* top_cols[0] is PSS */
+			continue;
+		if (!any)
+			prom_family(stdout, "memacct_report_top_pss_bytes", "gauge",
+				    "PSS of the processes with the largest PSS, in bytes.");
+		any = true;
+		snprintf(pid, sizeof(pid), "%d", t->pid);
+		prom_u64(stdout, "memacct_report_top_pss_bytes",
+			 (const char *const[]){ "pid", pid, "comm", t->comm, NULL }, t->v[0]);
+	}
+	prom_family(stdout, "memacct_report_processes", "gauge",
+		    "Processes read by the scan, partial ones included.");
+	prom_u64(stdout, "memacct_report_processes", NULL,
+		 (uint64_t)memacct_procs_count(rp->procs));
+	prom_family(stdout, "memacct_report_processes_partial", "gauge",
+		    "Processes whose smaps_rollup could not be read (Pss unknown).");
+	prom_u64(stdout, "memacct_report_processes_partial", NULL,
+		 (uint64_t)memacct_procs_count_partial(rp->procs));
+	prom_family(stdout, "memacct_report_processes_skipped", "gauge",
+		    "Processes the scan skipped, by reason.");
+	for (size_t i = 0; i < ARRAY_SIZE(reasons); i++)
+		prom_u64(stdout, "memacct_report_processes_skipped",
+			 (const char *const[]){ "reason", reasons[i].name, NULL },
+			 skipped(rp, reasons[i].reason));
 }
 
 static void print_prom(const struct report *rp)
@@ -355,6 +1060,9 @@ static void print_prom(const struct report *rp)
 		 (const char *const[]){ "view", "pagecache", NULL },
 		 rp->unacc_pc.have && rp->unacc_pc_valid);
 
+	prom_unaccounted(rp);
+	prom_procs(rp);
+
 	if (!rp->checked)
 		return;
 	prom_family(stdout, "memacct_report_identities", "gauge",
@@ -367,13 +1075,21 @@ static void print_prom(const struct report *rp)
 
 int cmd_report(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_GLOBAL_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {
+		CLI_GLOBAL_OPTIONS,
+		{ "no-processes", no_argument, NULL, OPT_NO_PROCESSES },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct memacct_snapshot *snap = NULL;
-	struct report rp = { 0 };
+	struct report rp = { .scan_wanted = true };
 	struct inputs in = { 0 };
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
+		if (c == OPT_NO_PROCESSES) {
+			rp.scan_wanted = false;
+			continue;
+		}
 		r = cli_global_option(cli, c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
@@ -387,9 +1103,17 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
 
+	/*
+	 * The processes first, then the system files right after the last of
+	 * them: the meminfo of all three formulas is then the one closest to
+	 * the end of the scan.
+	 */
 	r = inputs_open(&in, cli, 0);
-	if (r == EXIT_OK)
-		r = inputs_read_all(&in, cli);
+	if (r != EXIT_OK)
+		goto out;
+	if (scan_procs(&rp, in.src) < 0)
+		goto oom;
+	r = inputs_read_all(&in, cli);
 	if (r != EXIT_OK)
 		goto out;
 	if (memacct_meminfo_get(in.mi, MEMACCT_MEMINFO_MEMTOTAL, &rp.memtotal) < 0) {
@@ -401,6 +1125,8 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	gather(in.mi, &rp);
+	if (rank_procs(&rp, in.mi) < 0)
+		goto oom;
 
 	/* The identity summary is secondary: its failure is said, the breakdown still printed. */
 	r = inputs_snapshot(&in, &snap);
@@ -419,7 +1145,13 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 		print_prom(&rp);
 		break;
 	}
+	goto out;
+oom:
+	cli_err("out of memory");
+	r = EXIT_READ;
 out:
+	user_names_free(&rp.users);
+	memacct_procs_free(rp.procs);
 	results_free(&rp.res);
 	memacct_snapshot_free(snap);
 	inputs_close(&in);

@@ -50,7 +50,8 @@ static void help_main(FILE *f)
 	      "                   fixtures/quiet/proc (page size and CPU count come from\n"
 	      "                   DIR/../MANIFEST)\n"
 	      "  --format FORMAT  table (the default), json, or prom (the Prometheus text\n"
-	      "                   format, for node_exporter's textfile collector)\n"
+	      "                   format, for node_exporter's textfile collector); check\n"
+	      "                   also tap (TAP version 13, for CI)\n"
 	      "  -h, --help       show this help, or with a command that command's help\n"
 	      "  --version        show the version of " PROG " and of libmemacct\n"
 	      "\n"
@@ -83,12 +84,22 @@ int cli_global_option(struct cli *cli, int c, const char *arg)
 		cli->root = arg;
 		return 1;
 	case OPT_FORMAT:
+		cli->tap = false;
 		if (strcmp(arg, "table") == 0) {
 			cli->format = FORMAT_TABLE;
 		} else if (strcmp(arg, "json") == 0) {
 			cli->format = FORMAT_JSON;
 		} else if (strcmp(arg, "prom") == 0) {
 			cli->format = FORMAT_PROM;
+		} else if (strcmp(arg, "tap") == 0 && cli->before_command) {
+			/* main() lets only check run with it */
+			cli->tap = true;
+			cli->format = FORMAT_TABLE;
+			return 1;
+		} else if (strcmp(arg, "tap") == 0) {
+			/* check takes it before this is called; anywhere else it is an error */
+			cli_usage_error(NULL, "--format tap: only check writes TAP");
+			return -1;
 		} else {
 			cli_usage_error(NULL, "unknown format '%s' (table, json or prom)", arg);
 			return -1;
@@ -131,7 +142,9 @@ static int help_command(int argc, char **argv)
 {
 	const struct command *cmd;
 
-	if (argc < 2) {
+	/* 'help', 'help help' and 'help --help' all mean the main help */
+	if (argc < 2 || (argc == 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+				       !strcmp(argv[1], "-h")))) {
 		help_main(stdout);
 		return EXIT_OK;
 	}
@@ -153,6 +166,7 @@ int main(int argc, char **argv)
 	int c, r;
 
 	opterr = 0;
+	cli.before_command = true;
 	/* '+': stop at the command; its own parse takes the options after it. */
 	while ((c = getopt_long(argc, argv, "+" CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
 		r = cli_global_option(&cli, c, optarg);
@@ -161,6 +175,9 @@ int main(int argc, char **argv)
 		if (r == 0)
 			return cli_bad_option(NULL, c, argv);
 	}
+	cli.before_command = false;
+	if (cli.tap && !cli.help && (optind >= argc || strcmp(argv[optind], "check") != 0))
+		return cli_usage_error(NULL, "--format tap: only check writes TAP");
 
 	if (optind >= argc && cli.help) {
 		help_main(stdout);

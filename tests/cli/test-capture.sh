@@ -23,7 +23,26 @@ expect_rc 2 capture "$tmp/x" --pfns 0-10
 expect_rc 2 capture "$tmp/x" --census --pfns 10-10
 expect_rc 2 capture "$tmp/x" --state $'two\nlines'
 expect_rc 2 capture "$tmp/x" --format prom
+expect_rc 2 capture "$tmp/x" --pid all --pid none
+expect_rc 2 capture "$tmp/x" --pid none --pid 1
 check "a usage error writes nothing" test ! -e "$tmp/x"
+
+# The default: every process of the root (a captured tree: those it holds), in pid order.
+if expect_rc 0 capture "$tmp/every" --root "$src"; then
+	check "default: every process of the root" test "$(sed -n 's/^pids: //p' "$tmp/every/MANIFEST")" = \
+		"$(echo "$pids" | tr ' ' '\n' | sort -n | tr '\n' ' ' | sed 's/ $//')"
+	check "default: MANIFEST processes: all" grep -qx "processes: all" "$tmp/every/MANIFEST"
+	check "default: no pagemap without --pages" test ! -e "$tmp/every/proc/$first/pagemap"
+	check "default: smaps copied" cmp -s "$src/$first/smaps" "$tmp/every/proc/$first/smaps"
+fi
+if expect_rc 0 capture "$tmp/none" --root "$src" --pid none; then
+	check "--pid none: no process" bash -c "! ls -d '$tmp'/none/proc/[0-9]* 2>/dev/null"
+	check "--pid none: MANIFEST processes: none, no pids" bash -c \
+		"grep -qx 'processes: none' '$tmp/none/MANIFEST' && ! grep -q '^pids:' '$tmp/none/MANIFEST'"
+fi
+expect_rc 0 capture "$tmp/all-pages" --root "$src" --pid all --pages "$first"
+check "--pid all --pages PID: every process, pagemap of PID only" bash -c \
+	"test -s '$tmp/all-pages/proc/$first/pagemap' && test \$(ls '$tmp'/all-pages/proc/*/pagemap | wc -l) = 1"
 
 # A copy of a captured tree, pagemap and kpage* included: the same bytes.
 out_dir="$tmp/copy"
@@ -68,6 +87,7 @@ check "an empty DIR is filled; json summary" jq -e --argjson p "$first" \
 
 # Live: this shell. Without CAP_SYS_ADMIN, --pages is refused and says why.
 expect_rc 0 capture "$tmp/live" --pid $$ --state "test-capture"
+check "live --pid: MANIFEST processes: listed" grep -qx "processes: listed" "$tmp/live/MANIFEST"
 check "live MANIFEST has the arch" grep -qx "arch: $(uname -m)" "$tmp/live/MANIFEST"
 check "live status copied" test -s "$tmp/live/proc/$$/status"
 if grep -q '^Name:[[:space:]]*kthreadd$' /proc/2/status 2>/dev/null; then
