@@ -157,7 +157,7 @@ const char *results_status_name(uint32_t status);
 void results_summary_line(const struct results *res, FILE *f, size_t width);
 void results_free(struct results *res);
 
-/* ranking.c: the processes of a scan ranked, with their users' names (report; top may share it) */
+/* ranking.c: the processes of a scan ranked, with their users' names (report, top) */
 struct user_name;
 struct user_names {
 	struct user_name **v;	/* each allocated once: the names stay put */

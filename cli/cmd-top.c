@@ -118,48 +118,14 @@ struct row {
 	unsigned has;		/* bit c: v[c] given */
 };
 
-struct user {
-	uint32_t uid;
-	char name[64];
-};
-
 struct top {
 	struct memacct_procs *procs;
 	struct row *rows;
 	size_t nrows;
-	struct user **users;	/* each allocated once: rows point at the names */
-	size_t nusers;
-	bool live;
+	struct user_names users;	/* rows point at the names */
 	int sort_col;
 	enum by by;
 };
-
-/* The name of @uid: the passwd name on a live system, else the number. */
-static const char *user_name(struct top *t, uint32_t uid)
-{
-	struct user **v, *u;
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-
-	for (size_t i = 0; i < t->nusers; i++)
-		if (t->users[i]->uid == uid)
-			return t->users[i]->name;
-	v = realloc(t->users, (t->nusers + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	t->users = v;
-	u = malloc(sizeof(*u));
-	if (!u)
-		return NULL;
-	t->users[t->nusers++] = u;
-	u->uid = uid;
-	if (t->live && getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res &&
-	    strlen(res->pw_name) < sizeof(u->name))
-		snprintf(u->name, sizeof(u->name), "%s", res->pw_name);
-	else
-		snprintf(u->name, sizeof(u->name), "%" PRIu32, uid);
-	return u->name;
-}
 
 static int build_rows(struct top *t)
 {
@@ -176,7 +142,7 @@ static int build_rows(struct top *t)
 		if (memacct_procs_get_comm(t->procs, i, &r->comm) < 0)
 			r->comm = "";
 		if (memacct_procs_get_uid(t->procs, i, &uid) == 0) {
-			r->user = user_name(t, uid);
+			r->user = user_names_get(&t->users, uid);
 			if (!r->user)
 				return -ENOMEM;
 		}
@@ -277,19 +243,6 @@ static const char *compact(char buf[16], const struct row *r, size_t c)
 	return buf;
 }
 
-/* @s cut to @width bytes, with anything but printable ASCII shown as '?'. */
-static const char *printable(char *buf, size_t width, const char *s)
-{
-	size_t i;
-
-	if (!s)
-		s = "-";
-	for (i = 0; i < width && s[i]; i++)
-		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	buf[i] = '\0';
-	return buf;
-}
-
 static void table_values(const struct row *r)
 {
 	char b[16];
@@ -332,10 +285,10 @@ static void print_table(const struct top *t, size_t limit)
 		const struct row *r = &t->rows[i];
 
 		if (t->by == BY_PROCESS)
-			printf("%7d %-8s %-15s", r->pid, printable(user, 8, r->user),
-			       printable(name, 15, r->comm));
+			printf("%7d %-8s %-15s", r->pid, cli_printable(user, 8, r->user),
+			       cli_printable(name, 15, r->comm));
 		else
-			printf("%7zu %-24s", r->count, printable(name, 24, group_key(t, r)));
+			printf("%7zu %-24s", r->count, cli_printable(name, 24, group_key(t, r)));
 		table_values(r);
 	}
 	snprintf(line, sizeof(line), "total of %zu process%s", tot.count,
@@ -619,7 +572,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 		return EXIT_READ;
 	}
 	if (memacct_source_get(src, MEMACCT_SOURCE_LIVE, &live) == 0)
-		t.live = live == 1;
+		t.users.live = live == 1;
 	r = memacct_procs_new(&t.procs);
 	if (r == 0)
 		r = memacct_procs_read(t.procs, src, 0, &diag);
@@ -653,9 +606,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 	r = EXIT_OK;
 out:
 	free(t.rows);
-	for (size_t i = 0; i < t.nusers; i++)
-		free(t.users[i]);
-	free(t.users);
+	user_names_free(&t.users);
 	memacct_procs_free(t.procs);
 	memacct_source_free(src);
 	return r;
