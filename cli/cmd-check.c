@@ -103,7 +103,8 @@ void help_check(FILE *f)
 	      "         the other three), memacct_identity_residual_bytes{id},\n"
 	      "         memacct_identity_tolerance_bytes{id} (memacct_identity_residual{id}\n"
 	      "         and memacct_identity_tolerance{id} for count relations), and\n"
-	      "         memacct_identities{status}; with --pid each also has a pid label.\n"
+	      "         memacct_identities{status}; with --pid each also has a pid label\n"
+	      "         (\"all\" on memacct_identities with --pid all).\n"
 	      "  tap    TAP version 13 for a CI job (prove(1) or any TAP harness): the\n"
 	      "         plan \"1..N\", then one test point per result, in table order:\n"
 	      "           ok 1 - meminfo.active_split\n"
@@ -550,7 +551,8 @@ static void print_prom_values(const struct results *res, uint32_t unit, const ch
 				 res->v[i].tolerance);
 }
 
-static void print_prom(const struct results *res)
+/* @pid: 0 (the system's identities), -1 (--pid all) or the process of --pid. */
+static void print_prom(const struct results *res, int pid_arg)
 {
 	static const uint32_t statuses[] = { MEMACCT_CHECK_HOLDS, MEMACCT_CHECK_CAVEAT,
 					     MEMACCT_CHECK_VIOLATED, MEMACCT_CHECK_SKIPPED };
@@ -577,11 +579,17 @@ static void print_prom(const struct results *res)
 	print_prom_values(res, MEMACCT_UNIT_COUNT, "memacct_identity_residual",
 			  "memacct_identity_tolerance", "a count (huge pages)");
 
+	/* a pid label keeps 'check --pid' apart from 'check' in one textfile collector */
+	if (pid_arg < 0)
+		snprintf(pid, sizeof(pid), "all");
+	else
+		snprintf(pid, sizeof(pid), "%d", pid_arg);
 	prom_family(stdout, "memacct_identities", "gauge",
 		    "Number of identities checked, by status.");
 	for (k = 0; k < ARRAY_SIZE(statuses); k++)
 		prom_u64(stdout, "memacct_identities",
-			 (const char *const[]){ "status", results_status_name(statuses[k]), NULL },
+			 (const char *const[]){ "status", results_status_name(statuses[k]),
+						pid_arg ? "pid" : NULL, pid, NULL },
 			 res->by_status[statuses[k]]);
 }
 
@@ -1140,7 +1148,7 @@ print:
 	else if (cli->format == FORMAT_JSON)
 		print_json(&res);
 	else if (cli->format == FORMAT_PROM)
-		print_prom(&res);
+		print_prom(&res, a.pid);
 	else
 		print_table(&res);
 	r = res.by_status[MEMACCT_CHECK_VIOLATED] > 0 || res.violated > 0 ? EXIT_VIOLATED : EXIT_OK;
