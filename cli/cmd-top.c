@@ -76,7 +76,8 @@ void help_top(FILE *f)
 	      "         --by: memacct_command_*_bytes{comm} or memacct_user_*_bytes{user}\n"
 	      "         and memacct_command_processes / memacct_user_processes; always\n"
 	      "         memacct_processes_*_bytes (the totals), memacct_processes,\n"
-	      "         memacct_processes_partial and memacct_processes_skipped{reason}.\n"
+	      "         memacct_processes_partial and memacct_processes_skipped{reason};\n"
+	      "         with --by the totals also carry by=\"command\" or by=\"user\".\n"
 	      "         All gauges. A value a process did not give has no sample.\n"
 	      "\n"
 	      "Exit status:\n"
@@ -442,6 +443,14 @@ static void print_prom(const struct top *t, size_t limit)
 				 t->rows[i].count);
 		}
 	}
+	/*
+	 * The totals are the same whatever the grouping: with --by they carry a
+	 * "by" label, so that 'top' and 'top --by user' published side by side
+	 * in one textfile collector do not give the same series twice.
+	 */
+	const char *by = t->by == BY_COMMAND ? "command" : "user";
+	const char *const *tl = t->by == BY_PROCESS ? NULL : (const char *const[]){ "by", by, NULL };
+
 	for (size_t c = 0; c < NCOLS; c++) {
 		if (!(tot.has & (1u << c)))
 			continue;
@@ -449,20 +458,21 @@ static void print_prom(const struct top *t, size_t limit)
 		snprintf(help, sizeof(help), "%s summed over every process that gave it, in "
 			 "bytes.", cols[c].head);
 		prom_family(stdout, name, "gauge", help);
-		prom_u64(stdout, name, NULL, tot.v[c]);
+		prom_u64(stdout, name, tl, tot.v[c]);
 	}
 	prom_family(stdout, "memacct_processes", "gauge",
 		    "Processes read by the scan, partial ones included.");
-	prom_u64(stdout, "memacct_processes", NULL, tot.count);
+	prom_u64(stdout, "memacct_processes", tl, tot.count);
 	prom_family(stdout, "memacct_processes_partial", "gauge",
 		    "Processes whose smaps_rollup could not be read (PSS, USS, SWAPPSS unknown).");
-	prom_u64(stdout, "memacct_processes_partial", NULL,
+	prom_u64(stdout, "memacct_processes_partial", tl,
 		 (uint64_t)memacct_procs_count_partial(t->procs));
 	prom_family(stdout, "memacct_processes_skipped", "gauge",
 		    "Processes the scan skipped, by reason.");
 	for (size_t i = 0; i < ARRAY_SIZE(reasons); i++)
 		prom_u64(stdout, "memacct_processes_skipped",
-			 (const char *const[]){ "reason", reasons[i].name, NULL },
+			 (const char *const[]){ "reason", reasons[i].name,
+						t->by == BY_PROCESS ? NULL : "by", by, NULL },
 			 (uint64_t)memacct_procs_count_skipped(t->procs, reasons[i].reason));
 }
 

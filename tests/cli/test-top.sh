@@ -150,6 +150,14 @@ if command -v promtool >/dev/null; then
 	expect_rc 0 top --format prom
 	check "live prom: promtool" promtool check metrics <"$tmp/out"
 fi
+# top and top --by user in one textfile collector: their totals are different series
+expect_rc 0 top --format prom
+check "prom: plain top's totals have no by label" grep -qE '^memacct_processes [0-9]+$' "$tmp/out"
+expect_rc 0 top --by user --format prom
+check "prom --by user: the totals carry by=\"user\"" \
+	grep -qE '^memacct_processes\{by="user"\} [0-9]+$' "$tmp/out"
+check "prom --by user: no total without the label" \
+	test -z "$(grep -E '^memacct_processes(_[a-z_]+)? ' "$tmp/out")"
 
 # While 300 short-lived processes start and exit, every scan succeeds.
 (for _ in $(seq 300); do /bin/true; done) &
