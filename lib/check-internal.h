@@ -19,6 +19,10 @@ struct memacct_snapshot {
 	const struct memacct_exact *exact;	/* of the same process, or NULL */
 	const struct memacct_census *census;	/* the whole machine, or NULL */
 	const struct memacct_procs *procs;	/* every process (a system scan), or NULL */
+	const struct memacct_hugepages *hp;	/* the hugetlb pools (sysfs), or NULL */
+	const struct memacct_nodes *nodes;	/* the NUMA nodes' meminfo (sysfs), or NULL */
+	const struct memacct_vmallocinfo *vi;	/* /proc/vmallocinfo, or NULL */
+	uint32_t kernel_version;	/* (major << 16) | (minor << 8) | min(patch, 255); 0 = unset */
 	uint64_t page_size;	/* 0 = unset */
 	uint64_t ncpus;		/* 0 = unset */
 	uint8_t live;		/* 0, 1, or UNSET */
@@ -84,6 +88,14 @@ hidden extern const size_t check_census_ndefs;
 /* "the whole system (every process)" (check-system.c). */
 hidden extern const struct check_def check_system_defs[];
 hidden extern const size_t check_system_ndefs;
+
+/* hugetlb.* and numa.*: meminfo against sysfs (check-kernel.c). */
+hidden extern const struct check_def check_kernel_defs[];
+hidden extern const size_t check_kernel_ndefs;
+
+/* vmalloc.*: meminfo against vmallocinfo (check-vmalloc.c). */
+hidden extern const struct check_def check_vmalloc_defs[];
+hidden extern const size_t check_vmalloc_ndefs;
 
 /*
  * Helpers for identity implementations (check.c). The current identity's

@@ -26,6 +26,8 @@ static const struct {
 	{ check_pagemap_defs, &check_pagemap_ndefs, true },
 	{ check_census_defs, &check_census_ndefs, false },
 	{ check_system_defs, &check_system_ndefs, false },
+	{ check_kernel_defs, &check_kernel_ndefs, false },
+	{ check_vmalloc_defs, &check_vmalloc_ndefs, false },
 };
 
 struct check_run {

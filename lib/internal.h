@@ -33,4 +33,23 @@ hidden int source_openat(const struct memacct_source *src, const char *path, int
 /* Whether the source's root is a mounted procfs. */
 hidden bool source_is_live(const struct memacct_source *src);
 
+/*
+ * sysfs through the source: @path (relative, "" for the top) under
+ * ROOT/../sys, which is /sys for the live "/proc" and DIR/sys for a capture
+ * rooted at DIR/proc. Each returns a negative errno on failure.
+ */
+hidden int source_openat_sys(const struct memacct_source *src, const char *path, int flags);
+/*
+ * Call @fn with the name of every entry of the open directory @dirfd but "."
+ * and "..", listing it through the caller's @buf of @sz bytes (a few kB).
+ * @return 0, the first non-zero value of @fn, or a negative errno.
+ */
+hidden int dir_foreach(int dirfd, uint64_t *buf, size_t sz,
+		       int (*fn)(const char *name, void *userdata), void *userdata);
+/* Whether ROOT/../sys exists at all (a capture may have no sys/ tree). */
+hidden bool source_has_sys(const struct memacct_source *src);
+/* Read the whole file @path into the source's buffer, as memacct_source_read_file(). */
+hidden int source_read_sys(struct memacct_source *src, const char *path, const char **ret_buf,
+			   size_t *ret_len);
+
 #endif

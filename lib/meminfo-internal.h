@@ -4,7 +4,7 @@
 
 #include "internal.h"
 
-#define MEMINFO_NKEYS 76	/* the highest MEMACCT_MEMINFO_* key */
+#define MEMINFO_NKEYS 78	/* the highest MEMACCT_MEMINFO_* key */
 
 /* memacct_meminfo_get() without the argument checks. */
 hidden int meminfo_value(const struct memacct_meminfo *mi, uint32_t key, uint64_t *ret);

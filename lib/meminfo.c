@@ -36,6 +36,8 @@ static const struct {
 	K("DirectMap4M"), K("DirectMap1G"), K("DirectMap1M"), K("DirectMap2G"),
 	K("MemShared"), K("Quicklists"), K("Inact_dirty"), K("Inact_clean"),
 	K("Inact_laundry"), K("Inact_target"),
+	/* drivers/base/node.c node_read_meminfo only */
+	K("MemUsed"), K("FilePages"),
 #undef K
 #undef C
 };
@@ -63,6 +65,10 @@ struct memacct_meminfo {
 	uint32_t flags;
 	uint32_t skipped;
 	struct memacct_diag first_skip;
+	/* A node file's "Node N " prefix, as its first line spells it; 0 = none. */
+	int node;
+	size_t prefix_len;
+	char prefix[24];
 };
 
 /* 2.4-era summary lines: kept as text, never an error. */
@@ -154,7 +160,80 @@ static void reset(struct memacct_meminfo *mi)
 	mi->n = 0;
 	mi->arena_len = 0;
 	mi->skipped = 0;
+	mi->prefix_len = 0;
 	memset(mi->idx, 0xff, sizeof(mi->idx));
+}
+
+/*
+ * drivers/base/node.c node_read_meminfo prints "Node %d " before every name.
+ * @return the length of such a prefix at @p (up to the name), with the node
+ * in *@ret_node, or 0 when @p does not start with one.
+ */
+static size_t node_prefix(const char *p, const char *end, int *ret_node)
+{
+	const char *q = p + 4;
+	uint64_t v;
+
+	if (end - p < 7 || memcmp(p, "Node", 4) || (*q != ' ' && *q != '\t'))
+		return 0;
+	scan_blanks(&q, end);
+	if (q == end || (unsigned char)(*q - '0') >= 10 || scan_u64(&q, end, &v) < 0 ||
+	    v > INT32_MAX || q == end || (*q != ' ' && *q != '\t'))
+		return 0;
+	scan_blanks(&q, end);
+	if (q == end || *q == ':' || *q == '\n' || *q == '\r')
+		return 0;
+	*ret_node = (int)v;
+	return (size_t)(q - p);
+}
+
+/* Set the parse's prefix from the first line that is not blank. */
+static void detect_prefix(struct memacct_meminfo *mi, const char *p, const char *end)
+{
+	size_t n;
+	int node;
+
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	n = node_prefix(p, end, &node);
+	if (n && n <= sizeof(mi->prefix)) {
+		memcpy(mi->prefix, p, n);
+		mi->prefix_len = n;
+		mi->node = node;
+	}
+}
+
+/*
+ * Drop the "Node N " prefix from @kv's key in a node file, and refuse a line
+ * whose prefix does not match the first line's (a missing, extra or other N).
+ */
+static int strip_prefix(struct memacct_meminfo *mi, struct scan_kv *kv, const char **msg,
+			uint32_t *col)
+{
+	int node = -1;
+	size_t n;
+
+	if (kv->has_nul || kv->kind == SCAN_NOCOLON)
+		return 0;	/* take_line() says why */
+	n = node_prefix(kv->key, kv->key + kv->key_len, &node);
+	*col = (uint32_t)(kv->key - kv->line) + 1;
+	if (!mi->prefix_len) {
+		if (!n)
+			return 0;
+		*msg = "\"Node N\" prefix on a line of a file whose first line has none";
+		return -EBADMSG;
+	}
+	if (!n) {
+		*msg = "line without the \"Node N\" prefix of the file's first line";
+		return -EBADMSG;
+	}
+	if (node != mi->node) {
+		*msg = "mixed \"Node N\" prefixes: this line's N differs from the first line's";
+		return -EBADMSG;
+	}
+	kv->key += n;
+	kv->key_len -= n;
+	return 0;
 }
 
 static int arena_put(struct memacct_meminfo *mi, const char *s, size_t len, uint32_t *ret_off)
@@ -333,6 +412,11 @@ static bool fast_line(struct memacct_meminfo *mi, struct scanner *s)
 	key = mi->e[mi->n].key;
 	if (!key || mi->idx[key] >= 0)
 		return false;
+	if (mi->prefix_len) {
+		if ((size_t)(end - p) < mi->prefix_len || !same_bytes(p, mi->prefix, mi->prefix_len))
+			return false;
+		p += mi->prefix_len;
+	}
 	len = known[key - 1].len;
 	if ((size_t)(end - p) < len + 3 || !same_bytes(p, known[key - 1].name, len) || p[len] != ':')
 		return false;
@@ -390,13 +474,18 @@ int memacct_meminfo_parse(struct memacct_meminfo *mi, const char *buf, size_t le
 	assert_return(buf || len == 0, -EINVAL);
 
 	reset(mi);
+	if (len)
+		detect_prefix(mi, buf, buf + len);
 	scanner_init(&s, buf, len);
 	for (;;) {
 		if (fast_line(mi, &s))
 			continue;
 		if (!scan_next_kv(&s, &kv))
 			break;
-		r = take_line(mi, &kv, &msg, &col);
+		msg = NULL;
+		r = strip_prefix(mi, &kv, &msg, &col);
+		if (likely(r == 0))
+			r = take_line(mi, &kv, &msg, &col);
 		if (likely(r == 0))
 			continue;
 		if (skippable(r, mi->flags)) {
@@ -489,6 +578,15 @@ int memacct_meminfo_get_by_name(const struct memacct_meminfo *mi, const char *na
 		}
 	}
 	return -ENOENT;
+}
+
+int memacct_meminfo_get_node(const struct memacct_meminfo *mi, int *ret)
+{
+	assert_return(mi && ret, -EINVAL);
+	if (!mi->prefix_len)
+		return -ENOENT;
+	*ret = mi->node;
+	return 0;
 }
 
 int memacct_meminfo_count(const struct memacct_meminfo *mi)

@@ -95,6 +95,21 @@ int memacct_snapshot_set_procs(struct memacct_snapshot *snap, const struct memac
 	return 0;
 }
 
+int memacct_snapshot_set_hugepages(struct memacct_snapshot *snap,
+				   const struct memacct_hugepages *hp)
+{
+	assert_return(snap, -EINVAL);
+	snap->hp = hp;
+	return 0;
+}
+
+int memacct_snapshot_set_nodes(struct memacct_snapshot *snap, const struct memacct_nodes *nodes)
+{
+	assert_return(snap, -EINVAL);
+	snap->nodes = nodes;
+	return 0;
+}
+
 int memacct_snapshot_set_value(struct memacct_snapshot *snap, uint32_t key, uint64_t value)
 {
 	assert_return(snap, -EINVAL);
@@ -151,5 +166,49 @@ int memacct_snapshot_set_source(struct memacct_snapshot *snap, const struct mema
 		snap->ncpus = ncpus;
 	if (rl == 0)
 		snap->live = live ? 1 : 0;
+	return 0;
+}
+
+int memacct_snapshot_set_vmallocinfo(struct memacct_snapshot *snap,
+				     const struct memacct_vmallocinfo *vi)
+{
+	assert_return(snap, -EINVAL);
+	snap->vi = vi;
+	return 0;
+}
+
+/* A decimal number of at most 3 digits at *p. */
+static int release_part(const char **p, const char *end, uint32_t *v)
+{
+	const char *q = *p;
+
+	*v = 0;
+	while (q < end && *q >= '0' && *q <= '9' && q - *p < 4)
+		*v = *v * 10 + (uint32_t)(*q++ - '0');
+	if (q == *p || q - *p > 3)
+		return -EBADMSG;
+	*p = q;
+	return 0;
+}
+
+int memacct_snapshot_set_osrelease(struct memacct_snapshot *snap, const char *release, size_t len)
+{
+	const char *p = release, *end = release + len;
+	uint32_t major, minor, patch = 0;
+
+	assert_return(snap && (release || len == 0), -EINVAL);
+	if (len == 0) {
+		snap->kernel_version = 0;
+		return 0;
+	}
+	if (release_part(&p, end, &major) < 0 || major == 0 || major > 255 || p == end ||
+	    *p++ != '.' || release_part(&p, end, &minor) < 0 || minor > 255)
+		return -EBADMSG;
+	if (p < end && *p == '.') {
+		p++;
+		if (release_part(&p, end, &patch) < 0)
+			return -EBADMSG;
+	}
+	snap->kernel_version = major << 16 | minor << 8 | (patch > 255 ? 255 : patch);
 	return 0;
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -376,6 +379,86 @@ int memacct_source_read_file(struct memacct_source *src, const char *path, const
 	r = read_all(fd, src->live && single_show(path), &src->buf, &src->cap, &len);
 	if (!cached)
 		close(fd);
+	if (r < 0)
+		return r;
+	*ret_buf = src->buf;
+	*ret_len = len;
+	return 0;
+}
+
+/*
+ * sysfs beside the procfs root: ROOT/../sys, i.e. /sys for the live "/proc"
+ * (".." of a mount's root is the mountpoint's parent) and DIR/sys for a
+ * capture whose root is DIR/proc, the convention ROOT/../MANIFEST follows.
+ */
+static int sys_path(char *buf, size_t sz, const char *path)
+{
+	int n = snprintf(buf, sz, "../sys%s%s", *path ? "/" : "", path);
+
+	return n < 0 || (size_t)n >= sz ? -ENAMETOOLONG : 0;
+}
+
+int source_openat_sys(const struct memacct_source *src, const char *path, int flags)
+{
+	char p[PATH_MAX];
+	int r = sys_path(p, sizeof(p), path);
+
+	return r < 0 ? r : source_openat(src, p, flags);
+}
+
+/*
+ * getdents64() rather than opendir(): the caller's buffer is reused, so a
+ * refill of a handle that lists a directory allocates nothing. glibc's
+ * struct dirent64 has the kernel's linux_dirent64 layout.
+ */
+int dir_foreach(int dirfd, uint64_t *buf, size_t sz, int (*fn)(const char *name, void *userdata),
+		void *userdata)
+{
+	for (;;) {
+		ssize_t n = getdents64(dirfd, buf, sz);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return 0;
+		for (size_t off = 0; off < (size_t)n;) {
+			const struct dirent64 *de = (const struct dirent64 *)((char *)buf + off);
+			int r;
+
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+				r = fn(de->d_name, userdata);
+				if (r)
+					return r;
+			}
+			off += de->d_reclen;
+		}
+	}
+}
+
+bool source_has_sys(const struct memacct_source *src)
+{
+	int fd = source_openat_sys(src, "", O_PATH | O_DIRECTORY);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int source_read_sys(struct memacct_source *src, const char *path, const char **ret_buf,
+		    size_t *ret_len)
+{
+	size_t len;
+	int fd, r;
+
+	fd = source_openat_sys(src, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	r = read_all(fd, false, &src->buf, &src->cap, &len);
+	close(fd);
 	if (r < 0)
 		return r;
 	*ret_buf = src->buf;

@@ -994,6 +994,10 @@ static const char *const catalog_ids[] = {
 	"system.anonhuge_sum",
 	"system.file_rss_ge_mapped",
 	"system.swappss_le_used",
+	"hugetlb.pools_sum",
+	"hugetlb.default_pool",
+	"numa.nodes_sum",
+	"vmalloc.used_vs_vmallocinfo",
 };
 
 #define CATALOG_N ((int)(sizeof(catalog_ids) / sizeof(catalog_ids[0])))

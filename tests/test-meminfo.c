@@ -112,7 +112,7 @@ static void test_key_names(void **state)
 	for (uint32_t k = 1; memacct_meminfo_key_name(k, &name) == 0; k++) {
 		assert_int_equal(memacct_meminfo_key_from_name(name, &key), 0);
 		assert_int_equal(key, k);
-		if (k == 76)
+		if (k == MEMACCT_MEMINFO_FILEPAGES)
 			break;
 	}
 	assert_int_equal(memacct_meminfo_key_name(MEMACCT_MEMINFO_ACTIVE_ANON, &name), 0);
@@ -121,7 +121,9 @@ static void test_key_names(void **state)
 	assert_string_equal(name, "Committed_AS");
 	assert_int_equal(memacct_meminfo_key_name(MEMACCT_MEMINFO_INACT_TARGET, &name), 0);
 	assert_string_equal(name, "Inact_target");
-	assert_int_equal(memacct_meminfo_key_name(77, &name), -EOPNOTSUPP);
+	assert_int_equal(memacct_meminfo_key_name(MEMACCT_MEMINFO_FILEPAGES, &name), 0);
+	assert_string_equal(name, "FilePages");
+	assert_int_equal(memacct_meminfo_key_name(79, &name), -EOPNOTSUPP);
 	assert_int_equal(memacct_meminfo_key_from_name("Active(Anon)", &key), -ENOENT);
 }
 

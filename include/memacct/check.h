@@ -15,6 +15,9 @@
 #include <memacct/exact.h>
 #include <memacct/census.h>
 #include <memacct/procs.h>
+#include <memacct/vmallocinfo.h>
+#include <memacct/hugepages.h>
+#include <memacct/nodes.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -85,6 +88,40 @@ MEMACCT_API int memacct_snapshot_set_census(struct memacct_snapshot *snap,
  */
 MEMACCT_API int memacct_snapshot_set_procs(struct memacct_snapshot *snap,
 					   const struct memacct_procs *procs);
+
+/**
+ * @brief Attach the borrowed hugetlb pools (memacct_hugepages_read()) for the
+ * hugetlb.* identities, which compare them with the attached meminfo. NULL
+ * detaches them.
+ */
+MEMACCT_API int memacct_snapshot_set_hugepages(struct memacct_snapshot *snap,
+					       const struct memacct_hugepages *hp);
+
+/**
+ * @brief Attach the borrowed NUMA nodes (memacct_nodes_read()) for
+ * numa.nodes_sum, which compares their sums with the attached meminfo. NULL
+ * detaches them.
+ */
+MEMACCT_API int memacct_snapshot_set_nodes(struct memacct_snapshot *snap,
+					   const struct memacct_nodes *nodes);
+
+/**
+ * @brief Attach a borrowed /proc/vmallocinfo (memacct_vmallocinfo_read())
+ * for vmalloc.used_vs_vmallocinfo, which compares it with the attached
+ * meminfo's VmallocUsed. NULL detaches it.
+ */
+MEMACCT_API int memacct_snapshot_set_vmallocinfo(struct memacct_snapshot *snap,
+						 const struct memacct_vmallocinfo *vi);
+
+/**
+ * @brief The kernel release the inputs come from, as in
+ * sys/kernel/osrelease ("6.18.44-fc-v1272"; a trailing newline is allowed),
+ * for identities whose definition changed between kernels. NULL, or a
+ * length of 0, unsets it.
+ * @return 0; -EBADMSG when it does not start with "MAJOR.MINOR".
+ */
+MEMACCT_API int memacct_snapshot_set_osrelease(struct memacct_snapshot *snap,
+					       const char *release, size_t len);
 
 /* Keys for memacct_snapshot_set_value(). */
 enum {

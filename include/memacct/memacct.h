@@ -9,6 +9,9 @@
 #include <memacct/buddyinfo.h>
 #include <memacct/vmstat.h>
 #include <memacct/zoneinfo.h>
+#include <memacct/vmallocinfo.h>
+#include <memacct/hugepages.h>
+#include <memacct/nodes.h>
 #include <memacct/check.h>
 #include <memacct/status.h>
 #include <memacct/statm.h>

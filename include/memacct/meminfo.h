@@ -26,6 +26,13 @@ extern "C" {
  * MemTotal is cut or is not a meminfo file: -EBADMSG (an empty one parses as
  * holding no field).
  *
+ * The same parser reads a NUMA node's /sys/devices/system/node/nodeN/meminfo,
+ * whose lines start with "Node N " ("Node 0 MemTotal:  24682184 kB"): when
+ * the first line carries such a prefix, every line must carry it with the
+ * same N (else -EBADMSG), the prefix is dropped from the names, and
+ * memacct_meminfo_get_node() gives N. A line with such a prefix in a file
+ * whose first line has none is -EBADMSG too.
+ *
  * A handle is refilled by each _parse or _read; once it has grown to fit a
  * file, refilling allocates nothing. Names and texts returned are borrowed
  * and valid until the next _parse, _read or _free of the same handle.
@@ -110,6 +117,8 @@ enum {
 	MEMACCT_MEMINFO_INACT_CLEAN = 74,	/* 2.4-rmap */
 	MEMACCT_MEMINFO_INACT_LAUNDRY = 75,	/* 2.4-rmap */
 	MEMACCT_MEMINFO_INACT_TARGET = 76,	/* 2.4-rmap */
+	MEMACCT_MEMINFO_MEMUSED = 77,		/* node meminfo only: MemTotal - MemFree */
+	MEMACCT_MEMINFO_FILEPAGES = 78,		/* node meminfo only: NR_FILE_PAGES */
 };
 
 /** @brief Allocate an empty meminfo handle. @return 0 or -ENOMEM/-EINVAL. */
@@ -161,6 +170,12 @@ MEMACCT_API int memacct_meminfo_get_by_name(const struct memacct_meminfo *mi, co
 
 /** @brief 1 when the file has the known @key, 0 when not, -EOPNOTSUPP. */
 MEMACCT_API int memacct_meminfo_has(const struct memacct_meminfo *mi, uint32_t key);
+
+/**
+ * @brief The node N of a node meminfo file ("Node N " prefix) last parsed.
+ * @return 0; -ENOENT when the lines carried no prefix (/proc/meminfo).
+ */
+MEMACCT_API int memacct_meminfo_get_node(const struct memacct_meminfo *mi, int *ret);
 
 /** @brief The number of lines kept (fields and text lines), >= 0. */
 MEMACCT_API int memacct_meminfo_count(const struct memacct_meminfo *mi);
