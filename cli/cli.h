@@ -77,14 +77,19 @@ struct inputs {
 	struct memacct_buddyinfo *bi;
 	struct memacct_vmstat *vs;
 	struct memacct_zoneinfo *zi;
-	bool have_bi, have_vs, have_zi;
+	struct memacct_nodes *nodes;
+	struct memacct_vmallocinfo *vi;
+	struct memacct_hugepages *hp;
+	bool have_bi, have_vs, have_zi, have_nodes, have_vi, have_hp;
 	bool folded;
+	char release[128];	/* sys/kernel/osrelease; "" when absent */
 };
 
 int inputs_open(struct inputs *in, const struct cli *cli, uint32_t meminfo_flags);
 int inputs_fold(struct inputs *in, const struct cli *cli);
 int inputs_read_meminfo(struct inputs *in, const struct cli *cli);
 int inputs_read_all(struct inputs *in, const struct cli *cli);
+int inputs_read_kernel(struct inputs *in, const struct cli *cli);
 int inputs_snapshot(const struct inputs *in, struct memacct_snapshot **ret);
 void inputs_report_skipped(const struct inputs *in, const struct cli *cli);
 void inputs_close(struct inputs *in);
@@ -193,6 +198,7 @@ int cmd_maps(struct cli *cli, int argc, char **argv);
 int cmd_top(struct cli *cli, int argc, char **argv);
 int cmd_pages(struct cli *cli, int argc, char **argv);
 int cmd_capture(struct cli *cli, int argc, char **argv);
+int cmd_kernel(struct cli *cli, int argc, char **argv);
 void help_report(FILE *f);
 void help_meminfo(FILE *f);
 void help_check(FILE *f);
@@ -201,6 +207,7 @@ void help_maps(FILE *f);
 void help_top(FILE *f);
 void help_pages(FILE *f);
 void help_capture(FILE *f);
+void help_kernel(FILE *f);
 
 /* cmd-proc.c: the PID argument of proc and maps; 0, or EXIT_USAGE said */
 int cli_parse_pid(const char *cmd, const char *arg, int *ret);
@@ -208,5 +215,33 @@ int cli_parse_pid(const char *cmd, const char *arg, int *ret);
 /* cmd-pages.c: one line on stderr for a failed read of pagemap or kpage* (the caller exits 3) */
 void cli_pages_error(const struct cli *cli, int pid, const char *what, int err,
 		     const struct memacct_diag *diag);
+
+/* cmd-kernel.c: what meminfo's VmallocUsed counts on the kernel that wrote it (report, kernel) */
+enum vmallocused_status {
+	VMALLOCUSED_AGREES,	/* = the vmalloc pages of vmallocinfo */
+	VMALLOCUSED_DIFFERS,	/* meant to agree; the two files were read apart */
+	VMALLOCUSED_ZERO,	/* Linux 4.4 to 5.2: always 0 */
+	VMALLOCUSED_IOREMAP,	/* before 4.4: the size of every area, ioremap included */
+};
+
+/* ROOT/sys/kernel/osrelease, printable, into @buf: 0, -ENOENT absent, -EBADMSG not N.M... */
+int cli_kernel_release(struct memacct_source *src, char *buf, size_t len, unsigned *major,
+		       unsigned *minor);
+enum vmallocused_status cli_vmallocused_status(bool have_release, unsigned major, unsigned minor,
+					       uint64_t vmallocused, uint64_t vmalloc_bytes);
+
+/* wrap.c: notes under a table, wrapped within CLI_WIDTH columns */
+#define CLI_WIDTH 80
+/* A space cli_print_wrapped() does not break at: "512.0 KiB" stays on one line. */
+#define CLI_GLUE '\x1f'
+#define CLI_G "\x1f"
+/* Every space of @s made a CLI_GLUE, in place; returns @s. */
+const char *cli_glue(char *s);
+/*
+ * @text in lines of at most CLI_WIDTH columns, broken at spaces: the first
+ * starts with @lead, the others with @indent spaces. A word longer than a
+ * line is cut.
+ */
+void cli_print_wrapped(const char *lead, const char *text, int indent);
 
 #endif

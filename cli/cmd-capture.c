@@ -25,6 +25,13 @@ void help_capture(FILE *f)
 	      "back with --root DIR/proc:\n"
 	      "  DIR/proc/meminfo, zoneinfo, buddyinfo, vmstat, sys/kernel/osrelease\n"
 	      "      the system-wide counters and the kernel release\n"
+	      "  DIR/proc/vmallocinfo, modules\n"
+	      "      the kernel's vmalloc areas (root only) and modules ('kernel')\n"
+	      "  DIR/sys/kernel/mm/hugepages/hugepages-*/nr_hugepages, free_hugepages,\n"
+	      "      resv_hugepages, surplus_hugepages, nr_overcommit_hugepages\n"
+	      "  DIR/sys/devices/system/node/node*/meminfo\n"
+	      "      from ROOT/../sys (/sys for /proc): the hugetlb pools and the NUMA\n"
+	      "      nodes ('kernel')\n"
 	      "  DIR/proc/PID/status, statm, maps, smaps, smaps_rollup\n"
 	      "      of every process (the default, --pid all: what check --pid all and\n"
 	      "      check --system read back), or of each --pid and --pages PID\n"
@@ -78,10 +85,14 @@ void help_capture(FILE *f)
 	      "  --format FORMAT       table (default: one summary line) or json\n"
 	      "  -h, --help            show this help\n"
 	      "\n"
-	      "Read order: meminfo zoneinfo buddyinfo vmstat; then each process in the order\n"
-	      "given: PID/status statm maps smaps smaps_rollup, and with --pages PID/pagemap;\n"
-	      "then kpageflags, kpagecount and kpagecgroup (the PFNs of every --pages process\n"
-	      "at once, sorted and coalesced into runs, or every PFN with --census). A file\n"
+	      "Read order: meminfo zoneinfo buddyinfo vmstat; vmallocinfo, modules, each\n"
+	      "pool's files and each node's meminfo (\"../sys/...\" in read_order: a\n"
+	      "kernel-side file the root lacks is skipped without a word, one it refuses,\n"
+	      "as vmallocinfo without root, is named under denied:); then each process in\n"
+	      "the order given: PID/status statm maps smaps smaps_rollup, and with --pages\n"
+	      "PID/pagemap; then kpageflags, kpagecount and kpagecgroup (the PFNs of every\n"
+	      "--pages process at once, sorted and coalesced into runs, or every PFN with\n"
+	      "--census). A file\n"
 	      "the root lacks (no smaps_rollup before Linux 4.14, no kpagecgroup without\n"
 	      "memory cgroups) is left out and said on stderr. A live process may change\n"
 	      "while its files are read one after another, and a tree whose files\n"
@@ -99,7 +110,7 @@ void help_capture(FILE *f)
 	      "  read_duration_us: wall time from the first read to the last\n"
 	      "  processes: all | listed | none          pids: every process captured\n"
 	      "  pages: the --pages processes            vanished: exited meanwhile\n"
-	      "  unsteady: changed on every try          denied: PID/FILE refused\n"
+	      "  unsteady: changed on every try          denied: PID/FILE or FILE refused\n"
 	      "  census_pfns: FIRST-END (hexadecimal, END excluded) with --census\n"
 	      "\n"
 	      "Exit status:\n"
@@ -696,6 +707,9 @@ static int capture_kpages(struct capture *c)
 	return r;
 }
 
+enum sys_dir { SYS_POOLS, SYS_NODES };
+static int capture_sys_dir(struct capture *c, enum sys_dir k);
+
 static int capture_system(struct capture *c)
 {
 	static const char *const files[] = { "meminfo", "zoneinfo", "buddyinfo", "vmstat" };
@@ -712,8 +726,157 @@ static int capture_system(struct capture *c)
 			cli_diag(c->cli->root, files[i], r, NULL);
 			return EXIT_READ;
 		}
+		if (i == 0) {
+			r = capture_sys_dir(c, SYS_NODES);
+			if (r != EXIT_OK)
+				return r;
+		}
 	}
 	return EXIT_OK;
+}
+
+/*
+ * An optional file of the kernel side: absent (a kernel or a capture without
+ * it) is skipped without a word, refused (vmallocinfo is root-only) is kept
+ * out and named under the MANIFEST's denied:.
+ */
+static int add_denied(struct capture *c, const char *path);
+
+static int hold_optional(struct capture *c, const char *path)
+{
+	int r = hold_file(c, path, true);
+
+	if (r == -ENOMEM)
+		return oom();
+	if (r == -ENOENT || r == -ENOTDIR)
+		return EXIT_OK;
+	if (r == -EACCES || r == -EPERM)
+		return add_denied(c, path);
+	if (r < 0) {
+		cli_diag(c->cli->root, path, r, NULL);
+		return EXIT_READ;
+	}
+	return EXIT_OK;
+}
+
+static int cmp_named(const void *a, const void *b)
+{
+	const char *const *x = a, *const *y = b;
+	unsigned long long m = strtoull(*x + strcspn(*x, "0123456789"), NULL, 10);
+	unsigned long long n = strtoull(*y + strcspn(*y, "0123456789"), NULL, 10);
+
+	return m != n ? (m > n) - (m < n) : strcmp(*x, *y);
+}
+
+/*
+ * The entries of ROOT/@dir whose names are @prefix then digits (then
+ * anything), sorted by that number: *ret is NULL-terminated and malloc'd,
+ * as each name. An absent directory gives none; -errno when it cannot be
+ * listed.
+ */
+static int list_dir(const struct capture *c, const char *dir, const char *prefix, char ***ret)
+{
+	size_t n = 0, cap = 0, plen = strlen(prefix);
+	char path[4096 + 128], **v = NULL;
+	struct dirent *e;
+	DIR *d;
+	int r = 0;
+
+	cli_path(path, sizeof(path), c->cli->root, dir);
+	d = opendir(path);
+	if (!d && (errno == ENOENT || errno == ENOTDIR)) {
+		*ret = NULL;
+		return 0;
+	}
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		char *s;
+
+		if (strncmp(e->d_name, prefix, plen) || e->d_name[plen] < '0' ||
+		    e->d_name[plen] > '9')
+			continue;
+		if (grow((void **)&v, &cap, n + 2, sizeof(*v)) < 0 || !(s = strdup(e->d_name))) {
+			r = -ENOMEM;
+			break;
+		}
+		v[n++] = s;
+	}
+	closedir(d);
+	if (v) {
+		v[n] = NULL;
+		qsort(v, n, sizeof(*v), cmp_named);
+	}
+	if (r < 0) {
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		return r;
+	}
+	*ret = v;
+	return 0;
+}
+
+static void free_names(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * The kernel side (the input of 'kernel'): vmallocinfo and modules, and the
+ * sysfs tree beside the root, ROOT/../sys, written to DIR/sys: every hugetlb
+ * pool's counters (SYS_POOLS) and every NUMA node's meminfo (SYS_NODES, read
+ * right after meminfo: numa.nodes_sum compares the two). Kept in read_order
+ * as "../sys/...", relative to DIR/proc as every other entry.
+ */
+static int capture_sys_dir(struct capture *c, enum sys_dir k)
+{
+	static const char *const pool_files[] = {
+		"nr_hugepages", "free_hugepages", "resv_hugepages", "surplus_hugepages",
+		"nr_overcommit_hugepages",
+	};
+	static const struct {
+		const char *dir, *prefix;
+	} dirs[] = {
+		[SYS_POOLS] = { "../sys/kernel/mm/hugepages", "hugepages-" },
+		[SYS_NODES] = { "../sys/devices/system/node", "node" },
+	};
+	char path[4096 + 128];
+	char **names = NULL;
+	int e, r = EXIT_OK;
+
+	e = list_dir(c, dirs[k].dir, dirs[k].prefix, &names);
+	if (e == -ENOMEM)
+		return oom();
+	if (e < 0)	/* the directory itself is refused: say it as a file would be */
+		return add_denied(c, dirs[k].dir);
+	for (size_t i = 0; names && names[i] && r == EXIT_OK; i++) {
+		if (k == SYS_POOLS) {
+			for (size_t f = 0; f < ARRAY_SIZE(pool_files) && r == EXIT_OK; f++) {
+				snprintf(path, sizeof(path), "%s/%s/%s", dirs[k].dir, names[i],
+					 pool_files[f]);
+				r = hold_optional(c, path);
+			}
+		} else {
+			snprintf(path, sizeof(path), "%s/%s/meminfo", dirs[k].dir, names[i]);
+			r = hold_optional(c, path);
+		}
+	}
+	free_names(names);
+	return r;
+}
+
+static int capture_kernel(struct capture *c)
+{
+	int r = hold_optional(c, "vmallocinfo");
+
+	if (r == EXIT_OK)
+		r = hold_optional(c, "modules");
+	if (r == EXIT_OK)
+		r = capture_sys_dir(c, SYS_POOLS);
+	return r;
 }
 
 /* A process whose maps and smaps were read empty: a kernel thread (no mm). */
@@ -1436,6 +1599,8 @@ static int run(struct capture *c)
 		stat_refresh(c);
 	c->t0 = mono_us();
 	r = capture_system(c);
+	if (r == EXIT_OK)
+		r = capture_kernel(c);
 	for (size_t i = 0; i < c->ntargets && r == EXIT_OK; i++)
 		r = capture_process(c, &c->targets[i]);
 	if (r == EXIT_OK && pages)

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <memacct/vmallocinfo.h>
+
 #include "cli.h"
 #include "json.h"
 #include "prom.h"
@@ -17,12 +19,19 @@ void help_report(FILE *f)
 	      "One screen on where the memory went. MemTotal is broken into\n"
 	      "  free         MemFree\n"
 	      "  kernel       Slab, VmallocUsed, PageTables, SecPageTables, KernelStack,\n"
-	      "               Percpu, HardwareCorrupted, Bounce (those present)\n"
+	      "               Percpu, HardwareCorrupted, Bounce (those present); where\n"
+	      "               VmallocUsed is wrong for the kernel (0 on Linux 4.4 to 5.2,\n"
+	      "               every area, ioremap included, before 4.4) and ROOT/vmallocinfo\n"
+	      "               can be read (root only), its vmalloc pages instead, shown as\n"
+	      "               \"vmalloc (vmallocinfo)\"\n"
 	      "  user         by LRU: anon LRU (Active(anon) + Inactive(anon)), file LRU\n"
 	      "               (Active(file) + Inactive(file): the page cache), Unevictable\n"
 	      "  hugetlb      Hugetlb, else HugePages_Total * Hugepagesize\n"
 	      "  unaccounted  what is left: memory the kernel uses without a meminfo\n"
-	      "               line (driver and network buffers, GPU memory, ...)\n"
+	      "               line (driver and network buffers, GPU memory, ...); over\n"
+	      "               1% of MemTotal, a \"suspects:\" line names them: driver\n"
+	      "               alloc_pages, balloon drivers (Balloon: since 2025), GPU\n"
+	      "               memory (GPUActive: on newer kernels)\n"
 	      "each in bytes, in binary units (KiB = 1024 bytes) and in % of MemTotal;\n"
 	      "a part that is 0 is not shown. Then the page-cache view of the same\n"
 	      "memory: page cache (Cached + Buffers: mapped, unmapped, Buffers; of\n"
@@ -69,6 +78,7 @@ void help_report(FILE *f)
 	      "\n"
 	      "Output:\n"
 	      "  json   {\"memtotal\": N,\n"
+	      "          \"kernel_vmalloc_source\": \"VmallocUsed\"|\"vmallocinfo\",\n"
 	      "          \"lru_view\": {\"free\", \"kernel\", \"kernel_parts\": {FIELD: N},\n"
 	      "                       \"user\", \"user_parts\": {\"anon_lru\", \"file_lru\",\n"
 	      "                       \"unevictable\"}, \"hugetlb\", \"unaccounted\"},\n"
@@ -87,7 +97,9 @@ void help_report(FILE *f)
 	      "          \"processes\": {\"count\", \"partial\", \"skipped\": {\"vanished\",\n"
 	      "                       \"kernel_threads\", \"denied\", \"failed\"},\n"
 	      "                       \"duration_ns\", \"memfree_range\"}}\n", f);
-	fputs("         in bytes (signed: an unaccounted remainder can be negative). In\n"
+	fputs("         in bytes (signed: an unaccounted remainder can be negative).\n"
+	      "         kernel_parts are what kernel sums: with vmallocinfo as the source,\n"
+	      "         \"vmallocinfo\" takes the place of \"VmallocUsed\" (so in prom). In\n"
 	      "         the older members, a member whose input is absent is left out;\n"
 	      "         the newer ones are null instead. unaccounted.pss is null unless\n"
 	      "         exact: pss_upper_bound holds the bound when some Pss is unknown\n"
@@ -125,7 +137,7 @@ enum {
 };
 
 #define TOP_N 10
-#define WIDTH 80
+#define WIDTH CLI_WIDTH
 
 /* The columns of the top processes, in output order. */
 static const struct {
@@ -160,6 +172,15 @@ struct report {
 	uint64_t memtotal;
 	struct item free, kernel, user, hugetlb, unacc_lru;
 	struct item kparts[8];
+	/*
+	 * The vmalloc pages of vmallocinfo, summed into kernel instead of
+	 * VmallocUsed (kparts[1]) when VmallocUsed is wrong for the kernel.
+	 */
+	struct item vmi;
+	bool vmi_used;
+	enum vmallocused_status vmi_why;
+	bool have_balloon, have_gpu;
+	uint64_t balloon, gpu;
 	struct item uparts[3];
 	struct item cache, cparts[3], shmem, anon, unacc_pc;
 	struct item user_pc, user_pss;	/* user by the page-cache and the PSS formula */
@@ -265,8 +286,59 @@ static void gather(const struct memacct_meminfo *mi, struct report *rp)
 	rp->have_swapcached = memacct_meminfo_get(mi, MEMACCT_MEMINFO_SWAPCACHED,
 						  &rp->swapcached) == 0;
 	derived(mi, &rp->user_pc, MEMACCT_DERIVED_USER_PAGECACHE, "user", "user");
+	rp->have_balloon = memacct_meminfo_get(mi, MEMACCT_MEMINFO_BALLOON, &rp->balloon) == 0;
+	rp->have_gpu = memacct_meminfo_get(mi, MEMACCT_MEMINFO_GPUACTIVE, &rp->gpu) == 0;
 }
 
+/*
+ * VmallocUsed is 0 on Linux 4.4 to 5.2 and was the size of every area,
+ * ioremap included, before 4.4: then, when ROOT/vmallocinfo can be read
+ * (root only), its vmalloc pages take VmallocUsed's place in kernel, and
+ * every unaccounted remainder moves by the difference. Unreadable or
+ * absent, the report keeps VmallocUsed, as before.
+ */
+static int use_vmallocinfo(struct report *rp, struct memacct_source *src)
+{
+	struct memacct_vmallocinfo *vi = NULL;
+	const struct item *used = &rp->kparts[1];
+	unsigned major = 0, minor = 0;
+	uint64_t bytes;
+	int64_t delta;
+	char rel[64];
+	bool have_rel;
+	int r;
+
+	/* from 5.3 VmallocUsed is right: no need to read the file (it takes vmap_area_lock) */
+	have_rel = cli_kernel_release(src, rel, sizeof(rel), &major, &minor) == 0;
+	if (!rp->kernel.have || (have_rel && major * 1000 + minor >= 5003))
+		return 0;
+	r = memacct_vmallocinfo_new(&vi);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 || memacct_vmallocinfo_read(vi, src, NULL) < 0 ||
+	    memacct_vmallocinfo_get_total(vi, MEMACCT_VMALLOCINFO_TOTAL_VMALLOC_BYTES, &bytes) < 0 ||
+	    bytes > INT64_MAX / 4) {
+		memacct_vmallocinfo_free(vi);
+		return 0;
+	}
+	memacct_vmallocinfo_free(vi);
+	rp->vmi_why = cli_vmallocused_status(have_rel, major, minor,
+					     used->have ? (uint64_t)used->v : 0, bytes);
+	if (rp->vmi_why != VMALLOCUSED_ZERO && rp->vmi_why != VMALLOCUSED_IOREMAP)
+		return 0;
+	rp->vmi = (struct item){ .key = "vmallocinfo", .label = "vmalloc (vmallocinfo)",
+				 .have = true, .v = (int64_t)bytes };
+	rp->vmi_used = true;
+	delta = (int64_t)bytes - (used->have ? used->v : 0);
+	rp->kernel.v += delta;
+	if (rp->unacc_lru.have)
+		rp->unacc_lru.v -= delta;
+	if (rp->unacc_pc.have)
+		rp->unacc_pc.v -= delta;
+	if (rp->pss_r >= 0)
+		rp->unacc_pss -= delta;
+	return 0;
+}
 
 /* Read every process (a failure is said in the report, not fatal): 0, or -ENOMEM. */
 static int scan_procs(struct report *rp, struct memacct_source *src)
@@ -398,65 +470,6 @@ static int rank_procs(struct report *rp, const struct memacct_meminfo *mi)
 
 /* --- table ----------------------------------------------------------------- */
 
-/* A space print_wrapped() does not break at: "512.0 KiB" stays on one line. */
-#define GLUE '\x1f'
-#define G "\x1f"
-
-static const char *glue(char *s)
-{
-	for (char *c = s; *c; c++)
-		if (*c == ' ')
-			*c = GLUE;
-	return s;
-}
-
-static void put_glued(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		putchar(s[i] == GLUE ? ' ' : s[i]);
-}
-
-/*
- * @text in lines of at most WIDTH columns, broken at spaces: the first line
- * starts with @lead, the others with @indent spaces. A word longer than a
- * line is cut.
- */
-static void print_wrapped(const char *lead, const char *text, int indent)
-{
-	size_t col = strlen(lead), len;
-	bool empty = true;
-
-	fputs(lead, stdout);
-	while (*text) {
-		if (*text == ' ') {
-			text++;
-			continue;
-		}
-		len = strcspn(text, " ");
-		if (!empty && col + 1 + len > WIDTH) {
-			printf("\n%*s", indent, "");
-			col = (size_t)indent;
-			empty = true;
-		}
-		if (!empty) {
-			putchar(' ');
-			col++;
-		}
-		while (col + len > WIDTH) {
-			put_glued(text, WIDTH - col);
-			text += WIDTH - col;
-			len -= WIDTH - col;
-			printf("\n%*s", indent, "");
-			col = (size_t)indent;
-		}
-		put_glued(text, len);
-		text += len;
-		col += len;
-		empty = false;
-	}
-	putchar('\n');
-}
-
 #define ROW "%-34s %16s %12s %8s\n"
 
 static void row(const struct report *rp, const struct item *it, int depth)
@@ -478,6 +491,24 @@ static void parts(const struct report *rp, const struct item *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (v[i].have && v[i].v != 0)
 			row(rp, &v[i], 2);
+}
+
+/* The parts of kernel, with vmallocinfo's vmalloc pages in VmallocUsed's place when used. */
+static void kernel_parts(const struct report *rp)
+{
+	static const char *const why[] = {
+		[VMALLOCUSED_ZERO] = "0 on Linux 4.4 to 5.2",
+		[VMALLOCUSED_IOREMAP] = "ioremap included before 4.4",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(rp->kparts); i++) {
+		if (i != 1 || !rp->vmi_used) {
+			parts(rp, &rp->kparts[i], 1);
+			continue;
+		}
+		row(rp, &rp->vmi, 2);
+		printf("      (not VmallocUsed: %s)\n", why[rp->vmi_why]);
+	}
 }
 
 enum how { BYTES, HUMAN, PERCENT };
@@ -541,6 +572,36 @@ static void unaccounted_rows(const struct report *rp)
 			    false));
 }
 
+/*
+ * When a remainder is more than 1% of MemTotal, what usually makes it: memory
+ * the kernel hands out with no meminfo line of its own, and the counters
+ * newer kernels have for some of it (in the remainder too: kernel does not
+ * sum them).
+ */
+static void suspects(const struct report *rp)
+{
+	char text[512], h[HUMAN_LEN];
+	int64_t pct = (int64_t)(rp->memtotal / 100);
+	size_t n;
+
+	if (!((rp->unacc_lru.have && rp->unacc_lru.v > pct) ||
+	      (rp->unacc_pc.have && rp->unacc_pc_valid && rp->unacc_pc.v > pct) ||
+	      (rp->pss_r == 0 && rp->unacc_pss > pct)))
+		return;
+	n = (size_t)snprintf(text, sizeof(text), "driver alloc_pages");
+	if (rp->have_balloon)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", balloons (Balloon:" CLI_G "%s)",
+				      (human_ubytes(h, rp->balloon), cli_glue(h)));
+	else
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", balloons (no Balloon:)");
+	if (rp->have_gpu)
+		snprintf(text + n, sizeof(text) - n, ", GPU (GPUActive:" CLI_G "%s)",
+			 (human_ubytes(h, rp->gpu), cli_glue(h)));
+	else
+		snprintf(text + n, sizeof(text) - n, ", GPU (no GPUActive:)");
+	cli_print_wrapped("  suspects: ", text, 4);
+}
+
 static void unaccounted_notes(const struct report *rp)
 {
 	char text[512], h[HUMAN_LEN];
@@ -555,30 +616,30 @@ static void unaccounted_notes(const struct report *rp)
 		snprintf(h, sizeof(h), "absent");
 	if (rp->unacc_pc.have && !rp->unacc_pc_valid)
 		snprintf(text, sizeof(text), "Cached + AnonPages + Buffers; *not valid: "
-			 "SwapCached is %s, not 0", glue(h));
+			 "SwapCached is %s, not 0", cli_glue(h));
 	else
 		snprintf(text, sizeof(text), "Cached + AnonPages + Buffers (valid: SwapCached "
 			 "is 0)");
-	print_wrapped("  page cache   ", text, 15);
+	cli_print_wrapped("  page cache   ", text, 15);
 	if (n > 0)
 		snprintf(text, sizeof(text), "Pss of %d process%s + (Cached - Mapped) + Buffers",
 			 n, n == 1 ? "" : "es");
 	else
 		snprintf(text, sizeof(text), "Pss of every process + (Cached - Mapped) + Buffers");
-	print_wrapped("  PSS          ", text, 15);
+	cli_print_wrapped("  PSS          ", text, 15);
 
 	if (rp->pss_r < 0) {
 		snprintf(text, sizeof(text), "not available: %s.", rp->pss_why);
-		print_wrapped("  PSS: ", text, 4);
+		cli_print_wrapped("  PSS: ", text, 4);
 		return;
 	}
 	if (rp->pss_r == 1) {
 		snprintf(text, sizeof(text), "at most, as %s%s.", rp->pss_why,
 			 rp->live && geteuid() ? "; run as root" : "");
-		print_wrapped("  PSS: ", text, 4);
+		cli_print_wrapped("  PSS: ", text, 4);
 	}
 	if (!rp->live) {
-		print_wrapped("  PSS: ", "a captured tree holds only the processes captured with "
+		cli_print_wrapped("  PSS: ", "a captured tree holds only the processes captured with "
 			      "it: the Pss of all others is left out.", 4);
 	} else if (memacct_procs_get_duration(rp->procs, &ns) == 0) {
 		int len = snprintf(text, sizeof(text), "read one by one in %" PRIu64 ".%" PRIu64
@@ -588,10 +649,10 @@ static void unaccounted_notes(const struct report *rp)
 						    &hi) == 0 && len > 0) {
 			human_ubytes(h, hi - lo);
 			snprintf(text + len, sizeof(text) - (size_t)len, "; MemFree varied by %s "
-				 "meanwhile", glue(h));
+				 "meanwhile", cli_glue(h));
 		}
 		strcat(text, ".");
-		print_wrapped("  PSS: ", text, 4);
+		cli_print_wrapped("  PSS: ", text, 4);
 	}
 }
 
@@ -602,7 +663,7 @@ static void processes_line(const struct report *rp, int n)
 		uint32_t reason;
 		const char *name;
 	} reasons[] = {
-		{ MEMACCT_PROCS_KERNEL_THREAD, "kernel" G "thread" },
+		{ MEMACCT_PROCS_KERNEL_THREAD, "kernel" CLI_G "thread" },
 		{ MEMACCT_PROCS_VANISHED, "vanished" },
 		{ MEMACCT_PROCS_DENIED, "denied" },
 		{ MEMACCT_PROCS_FAILED, "failed" },
@@ -611,20 +672,20 @@ static void processes_line(const struct report *rp, int n)
 	char text[256];
 	int len;
 
-	len = snprintf(text, sizeof(text), "%d" G "read, %d" G "partial; skipped:", n,
+	len = snprintf(text, sizeof(text), "%d" CLI_G "read, %d" CLI_G "partial; skipped:", n,
 		       memacct_procs_count_partial(rp->procs));
 	for (size_t i = 0; i < ARRAY_SIZE(reasons); i++) {
 		unsigned k = skipped(rp, reasons[i].reason);
 
 		if (k == 0 || len < 0 || (size_t)len >= sizeof(text))
 			continue;
-		len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%u" G "%s%s", sep, k,
+		len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%u" CLI_G "%s%s", sep, k,
 				reasons[i].name, k > 1 && i == 0 ? "s" : "");
 		sep = ", ";
 	}
 	if (len > 0 && (size_t)len < sizeof(text) && sep[0] == ' ')
 		snprintf(text + len, sizeof(text) - (size_t)len, " none");
-	print_wrapped("processes: ", text, 2);
+	cli_print_wrapped("processes: ", text, 2);
 }
 
 static void print_top(const struct report *rp)
@@ -636,7 +697,7 @@ static void print_top(const struct report *rp)
 	n = rp->procs ? memacct_procs_count(rp->procs) : 0;
 	if (!rp->procs || (n == 0 && rp->pss_r < 0)) {
 		snprintf(text, sizeof(text), "%s.", rp->pss_why);
-		print_wrapped("PROCESSES: ", text, 2);
+		cli_print_wrapped("PROCESSES: ", text, 2);
 		return;
 	}
 	printf("PROCESSES BY PSS, %zu OF %d\n", rp->ntop, n);
@@ -701,7 +762,7 @@ static void print_identities(const struct report *rp)
 	}
 	fprintf(f, "%s, %u skipped", violated ? ")" : "", res->by_status[MEMACCT_CHECK_SKIPPED]);
 	if (fclose(f) == 0 && text)
-		print_wrapped("identities: ", text, 2);
+		cli_print_wrapped("identities: ", text, 2);
 	else
 		results_summary_line(res, stdout, WIDTH);
 	free(text);
@@ -716,7 +777,7 @@ static void print_table(const struct report *rp)
 	printf(ROW, "MemTotal", b, human_ubytes(h, rp->memtotal), "100.0%");
 	row(rp, &rp->free, 1);
 	row(rp, &rp->kernel, 1);
-	parts(rp, rp->kparts, ARRAY_SIZE(rp->kparts));
+	kernel_parts(rp);
 	row(rp, &rp->user, 1);
 	parts(rp, rp->uparts, ARRAY_SIZE(rp->uparts));
 	row(rp, &rp->hugetlb, 1);
@@ -735,6 +796,7 @@ static void print_table(const struct report *rp)
 
 	putchar('\n');
 	unaccounted_rows(rp);
+	suspects(rp);
 	unaccounted_notes(rp);
 	putchar('\n');
 	print_top(rp);
@@ -866,6 +928,7 @@ static void print_json(const struct report *rp)
 	json_begin(&j, stdout);
 	json_object_begin(&j);
 	json_kv_u64(&j, "memtotal", rp->memtotal);
+	json_kv_str(&j, "kernel_vmalloc_source", rp->vmi_used ? "vmallocinfo" : "VmallocUsed");
 
 	json_key(&j, "lru_view");
 	json_object_begin(&j);
@@ -873,8 +936,9 @@ static void print_json(const struct report *rp)
 	json_item(&j, &rp->kernel);
 	json_key(&j, "kernel_parts");
 	json_object_begin(&j);
+	/* what kernel sums: vmallocinfo's vmalloc pages in VmallocUsed's place when used */
 	for (i = 0; i < ARRAY_SIZE(rp->kparts); i++)
-		json_item(&j, &rp->kparts[i]);
+		json_item(&j, i == 1 && rp->vmi_used ? &rp->vmi : &rp->kparts[i]);
 	json_object_end(&j);
 	json_item(&j, &rp->user);
 	json_key(&j, "user_parts");
@@ -1047,7 +1111,14 @@ static void print_prom(const struct report *rp)
 
 	prom_family(stdout, "memacct_report_component_bytes", "gauge",
 		    "The parts of a category of the report.");
-	prom_parts("lru", &rp->kernel, rp->kparts, ARRAY_SIZE(rp->kparts));
+	if (rp->vmi_used) {
+		/* the components that kernel sums: vmallocinfo's in VmallocUsed's place */
+		prom_parts("lru", &rp->kernel, rp->kparts, 1);
+		prom_parts("lru", &rp->kernel, &rp->vmi, 1);
+		prom_parts("lru", &rp->kernel, rp->kparts + 2, ARRAY_SIZE(rp->kparts) - 2);
+	} else {
+		prom_parts("lru", &rp->kernel, rp->kparts, ARRAY_SIZE(rp->kparts));
+	}
 	prom_parts("lru", &rp->user, rp->uparts, ARRAY_SIZE(rp->uparts));
 	prom_parts("pagecache", &rp->cache, rp->cparts, ARRAY_SIZE(rp->cparts));
 
@@ -1125,7 +1196,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	gather(in.mi, &rp);
-	if (rank_procs(&rp, in.mi) < 0)
+	if (rank_procs(&rp, in.mi) < 0 || use_vmallocinfo(&rp, in.src) < 0)
 		goto oom;
 
 	/* The identity summary is secondary: its failure is said, the breakdown still printed. */

@@ -30,6 +30,12 @@ int inputs_open(struct inputs *in, const struct cli *cli, uint32_t meminfo_flags
 		r = memacct_vmstat_new(&in->vs);
 	if (r >= 0)
 		r = memacct_zoneinfo_new(&in->zi);
+	if (r >= 0)
+		r = memacct_nodes_new(&in->nodes);
+	if (r >= 0)
+		r = memacct_vmallocinfo_new(&in->vi);
+	if (r >= 0)
+		r = memacct_hugepages_new(&in->hp);
 	if (r < 0) {
 		cli_err("cannot set up the parsers: %s", memacct_strerror(r));
 		return EXIT_READ;
@@ -39,6 +45,9 @@ int inputs_open(struct inputs *in, const struct cli *cli, uint32_t meminfo_flags
 
 void inputs_close(struct inputs *in)
 {
+	memacct_hugepages_free(in->hp);
+	memacct_vmallocinfo_free(in->vi);
+	memacct_nodes_free(in->nodes);
 	memacct_zoneinfo_free(in->zi);
 	memacct_vmstat_free(in->vs);
 	memacct_buddyinfo_free(in->bi);
@@ -139,7 +148,55 @@ int inputs_read_all(struct inputs *in, const struct cli *cli)
 
 	diag = (struct memacct_diag){ .sz = sizeof(diag) };
 	r = memacct_vmstat_read(in->vs, in->src, &diag);
-	return optional(r, &diag, cli, "vmstat", &in->have_vs);
+	ret = optional(r, &diag, cli, "vmstat", &in->have_vs);
+	if (ret != EXIT_OK)
+		return ret;
+	return inputs_read_kernel(in, cli);
+}
+
+/*
+ * The kernel side (identities hugetlb.*, numa.*, vmalloc.*): the NUMA
+ * nodes' meminfo first, nearest the system's; then vmallocinfo (root only:
+ * without it the vmalloc identity is skipped, quietly, as vmallocinfo is
+ * never readable by others) and the hugepage pools; and the release, for
+ * the identities whose definition changed between kernels.
+ */
+int inputs_read_kernel(struct inputs *in, const struct cli *cli)
+{
+	struct memacct_diag diag = { .sz = sizeof(diag) };
+	const char *buf;
+	size_t len;
+	int r, ret;
+
+	r = memacct_nodes_read(in->nodes, in->src, &diag);
+	ret = optional(r, &diag, cli, "../sys/devices/system/node", &in->have_nodes);
+	if (ret != EXIT_OK)
+		return ret;
+
+	diag = (struct memacct_diag){ .sz = sizeof(diag) };
+	r = memacct_vmallocinfo_read(in->vi, in->src, &diag);
+	in->have_vi = r >= 0;
+	if (r < 0 && r != -ENOENT && r != -EACCES && r != -EPERM) {
+		cli_diag(cli->root, "vmallocinfo", r, &diag);
+		return EXIT_READ;
+	}
+
+	diag = (struct memacct_diag){ .sz = sizeof(diag) };
+	r = memacct_hugepages_read(in->hp, in->src, &diag);
+	ret = optional(r, &diag, cli, "../sys/kernel/mm/hugepages", &in->have_hp);
+	if (ret != EXIT_OK)
+		return ret;
+
+	in->release[0] = '\0';
+	if (memacct_source_read_file(in->src, "sys/kernel/osrelease", &buf, &len) == 0) {
+		while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+			len--;
+		if (len < sizeof(in->release)) {
+			memcpy(in->release, buf, len);
+			in->release[len] = '\0';
+		}
+	}
+	return EXIT_OK;
 }
 
 int inputs_snapshot(const struct inputs *in, struct memacct_snapshot **ret)
@@ -158,6 +215,16 @@ int inputs_snapshot(const struct inputs *in, struct memacct_snapshot **ret)
 		r = memacct_snapshot_set_vmstat(snap, in->vs);
 	if (r >= 0 && in->have_zi)
 		r = memacct_snapshot_set_zoneinfo(snap, in->zi);
+	if (r >= 0 && in->have_nodes)
+		r = memacct_snapshot_set_nodes(snap, in->nodes);
+	if (r >= 0 && in->have_vi)
+		r = memacct_snapshot_set_vmallocinfo(snap, in->vi);
+	if (r >= 0 && in->have_hp)
+		r = memacct_snapshot_set_hugepages(snap, in->hp);
+	/* a release that is not MAJOR.MINOR is left unset: the identities then say so */
+	if (r >= 0 && in->release[0] &&
+	    memacct_snapshot_set_osrelease(snap, in->release, strlen(in->release)) == -EBADMSG)
+		r = 0;
 	if (r >= 0 && in->folded)
 		r = memacct_snapshot_set_value(snap, MEMACCT_SNAPSHOT_FOLDED, 1);
 	if (r < 0) {

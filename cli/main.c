@@ -25,6 +25,8 @@ static const struct command commands[] = {
 	  help_top },
 	{ "pages", "the physical pages by kernel flag and kind, in bytes (page-types)",
 	  cmd_pages, help_pages },
+	{ "kernel", "vmalloc by caller, modules, hugepage pools, NUMA nodes, in bytes",
+	  cmd_kernel, help_kernel },
 	{ "capture", "copy what the library reads into a tree for --root", cmd_capture,
 	  help_capture },
 };

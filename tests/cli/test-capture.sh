@@ -68,8 +68,79 @@ if expect_rc 0 capture "$out_dir" --root "$src" --pages "$all" --state "a copy";
 		"^read_order: meminfo zoneinfo buddyinfo vmstat $first/status $first/statm $first/maps $first/smaps $first/smaps_rollup $first/pagemap .* kpageflags kpagecount kpagecgroup$" \
 		"$out_dir/MANIFEST"
 	check "no staging directory left" bash -c "! ls -d '$tmp'/copy.capture-* 2>/dev/null"
+	check "a tree without the kernel side: no sys/, no vmallocinfo" \
+		test ! -e "$out_dir/sys" -a ! -e "$out_dir/proc/vmallocinfo"
 	# and it reads back
 	expect_rc 0 proc "$first" --root "$out_dir/proc" --format json
+fi
+
+# The kernel side: vmallocinfo and modules beside meminfo, the hugepage pools and the NUMA
+# nodes from ROOT/../sys into DIR/sys, in read_order as ../sys/..., read back the same.
+for k in kernel-2node vmalloc-3.10; do
+	need_fixture "$k" || continue
+	ksrc=$(fixture "$k")
+	kdir=$tmp/kernel-$k
+	expect_rc 0 capture "$kdir" --root "$ksrc" --pid none || continue
+	for file in vmallocinfo modules; do
+		[ -e "$ksrc/$file" ] || continue
+		check "$k: $file copied byte for byte" cmp -s "$ksrc/$file" "$kdir/proc/$file"
+	done
+	n=0
+	while IFS= read -r file; do
+		rel=${file#"$FIXTURES/$k/"}
+		check "$k: $rel copied byte for byte" cmp -s "$file" "$kdir/$rel"
+		check "$k: $rel in read_order as ../$rel" grep -qE "^read_order: .* \.\./$rel( |\$)" \
+			"$kdir/MANIFEST"
+		n=$((n + 1))
+	done < <(find "$FIXTURES/$k/sys" -type f 2>/dev/null | sort)
+	check "$k: the capture's sys/ holds the $n files of the source's" \
+		test "$(find "$kdir/sys" -type f 2>/dev/null | wc -l)" = "$n"
+	check "$k: read_order: meminfo and the nodes' meminfo, the system files, the kernel side" \
+		grep -qE "^read_order: meminfo( \.\./sys/devices/system/node/node[0-9]+/meminfo)*( zoneinfo)?( buddyinfo)?( vmstat)?( vmallocinfo)?( modules)?( \.\./sys/kernel/mm/|$)" \
+		"$kdir/MANIFEST"
+	"$CLI" kernel --root "$ksrc" --format json --callers 0 | jq 'del(.absent)' >"$tmp/k-src.json"
+	"$CLI" kernel --root "$kdir/proc" --format json --callers 0 | jq 'del(.absent)' \
+		>"$tmp/k-copy.json"
+	check "$k: kernel reads the copy as the source" cmp -s "$tmp/k-src.json" "$tmp/k-copy.json"
+done
+
+# Live: the pools and nodes of this machine, and what kernel reads back from the capture
+# (the static parts: pool sizes and sizes set, node MemTotal).
+if expect_rc 0 capture "$tmp/klive" --pid none; then
+	for d in /sys/kernel/mm/hugepages/hugepages-*; do
+		[ -d "$d" ] || continue
+		for file in nr_hugepages free_hugepages resv_hugepages surplus_hugepages \
+			nr_overcommit_hugepages; do
+			[ -e "$d/$file" ] || continue
+			check "live: ${d#/}/$file captured" test -s "$tmp/klive/${d#/}/$file"
+		done
+	done
+	for d in /sys/devices/system/node/node[0-9]*; do
+		[ -d "$d" ] || continue
+		check "live: ${d#/}/meminfo captured" test -s "$tmp/klive/${d#/}/meminfo"
+	done
+	if [ -r /proc/vmallocinfo ]; then
+		check "live: vmallocinfo captured" test -s "$tmp/klive/proc/vmallocinfo"
+		check "live: vmallocinfo in read_order" grep -qE '^read_order: .* vmallocinfo( |$)' \
+			"$tmp/klive/MANIFEST"
+	elif [ -e /proc/vmallocinfo ]; then
+		check "live unprivileged: vmallocinfo denied" grep -qE '^denied: (.* )?vmallocinfo( |$)' \
+			"$tmp/klive/MANIFEST"
+	fi
+	if [ -e /proc/modules ]; then
+		check "live: modules captured" test -e "$tmp/klive/proc/modules"
+	fi
+	static='{pools: (.hugepages.pools // null | if . then map({size, total}) else . end),
+		 nodes: (.nodes.list // null | if . then map({node, MemTotal}) else . end)}'
+	"$CLI" kernel --format json | jq "$static" >"$tmp/k-live.json"
+	"$CLI" kernel --root "$tmp/klive/proc" --format json | jq "$static" >"$tmp/k-cap.json"
+	check "live: kernel --root DIR/proc gives the live pool sizes and totals and node \
+MemTotal: $(diff "$tmp/k-live.json" "$tmp/k-cap.json" | head -5)" \
+		cmp -s "$tmp/k-live.json" "$tmp/k-cap.json"
+	if [ -d /sys/devices/system/node/node0 ]; then
+		check "live: the capture has the nodes" jq -e '.nodes | length > 0' "$tmp/k-cap.json" \
+			>/dev/null
+	fi
 fi
 
 # Read errors: nothing written.
@@ -113,6 +184,15 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	check "--pages without CAP_SYS_ADMIN: exit 3" grep -qx 3 "$tmp/unpriv.rc"
 	check "--pages without CAP_SYS_ADMIN names it" grep -q "CAP_SYS_ADMIN" "$tmp/unpriv.err"
 	check "--pages without CAP_SYS_ADMIN writes nothing" test ! -e "$tmp/unpriv"
+	if [ -e /proc/vmallocinfo ]; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$CLI" capture "$tmp/unpriv-k" \
+			--pid none >/dev/null 2>"$tmp/unpriv-k.err"
+		check "unprivileged capture: exit 0: $(cat "$tmp/unpriv-k.err")" test -s \
+			"$tmp/unpriv-k/MANIFEST"
+		check "unprivileged capture: vmallocinfo under denied:" \
+			grep -qE '^denied: (.* )?vmallocinfo( |$)' "$tmp/unpriv-k/MANIFEST"
+		check "unprivileged capture: no vmallocinfo file" test ! -e "$tmp/unpriv-k/proc/vmallocinfo"
+	fi
 fi
 
 finish

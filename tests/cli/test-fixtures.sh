@@ -204,7 +204,8 @@ jq_ok "check runs every identity of --list" "$tmp/out" --slurpfile l "$tmp/list.
 	'[.results[].id] == [$l[0].identities[].id]'
 expect_rc 0 check --list
 check "--list table names every identity" \
-	test "$(grep -c '^meminfo\.' "$tmp/out")" = "$(jq '.identities | length' "$tmp/list.json")"
+	test "$(grep -cE '^(meminfo|hugetlb|numa|vmalloc)\.' "$tmp/out")" = \
+	"$(jq '.identities | length' "$tmp/list.json")"
 
 # --tolerance: bytes for every identity, or a share of the larger side.
 root=$(fixture quiet)

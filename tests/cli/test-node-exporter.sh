@@ -48,6 +48,7 @@ publish memacct-check 0,1 check
 publish memacct-meminfo 0 meminfo
 publish memacct-proc 0 proc "$spid"
 publish memacct-maps 0 maps "$spid"
+publish memacct-kernel 0 kernel
 if [ "$(id -u)" = 0 ] && [ -r /proc/kpageflags ] && [ -r /proc/kpagecount ]; then
 	publish memacct-pages 0 pages
 fi

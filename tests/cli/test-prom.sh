@@ -160,6 +160,12 @@ for f in quiet damaged-slab old-2.6.32; do
 	prom 0 --root "$root" meminfo
 	prom 0,1 --root "$root" check
 	prom 0 --root "$root" top
+	prom 0 --root "$root" kernel
+done
+# The kernel side: vmallocinfo, modules, hugepage pools and NUMA nodes.
+for f in vmalloc-live vmalloc-3.10 kernel-2node; do
+	need_fixture "$f" || continue
+	prom 0 --root "$(fixture "$f")" kernel --callers 0
 done
 f=proc-cow-64m-x4
 if need_fixture "$f"; then
@@ -234,6 +240,8 @@ done
 
 prom 0 report
 prom 0 meminfo
+prom 0 kernel
+prom 0 kernel --callers 0
 prom 0,1 check
 prom 0,1 check --pid "$spid"
 prom 0 top

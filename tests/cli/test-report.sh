@@ -72,7 +72,8 @@ check "$f: 12 processes" test "$nproc" = 12
 expect_rc 0 report --root "$root" --format json
 cp "$tmp/out" "$tmp/rp.json"
 jq_ok "$f: top-level keys: the old ones kept, the new ones added" "$tmp/rp.json" \
-	'keys == ["identities","lru_view","memtotal","pagecache_view","processes","top","unaccounted"]'
+	'keys == ["identities","kernel_vmalloc_source","lru_view","memtotal","pagecache_view",
+		"processes","top","unaccounted"]'
 jq_ok "$f: the old members as before" "$tmp/rp.json" '
 	(.lru_view | keys) == ["free","hugetlb","kernel","kernel_parts","unaccounted","user","user_parts"] and
 	(.pagecache_view | keys) == ["anon","free","hugetlb","kernel","page_cache","page_cache_parts",

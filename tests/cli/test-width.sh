@@ -25,6 +25,20 @@ for root in "${roots[@]}"; do
 done
 check "measured the report over /proc and the fixtures ($n runs)" test "$n" -ge 4
 
+# kernel too: its sections, absent or not, each in 80 columns.
+n=0
+for root in "${roots[@]}"; do
+	run kernel --callers 0 --root "$root"
+	[ "$rc" = 3 ] && [[ $root == */damaged-* ]] && continue
+	check "kernel --root $root: exit 0 (got $rc: $err)" test "$rc" = 0
+	wide=$(awk 'length > 80 { printf "%d: %s\n", length, $0 }' "$tmp/out")
+	check "kernel --root $root: lines past 80 columns: $wide" test -z "$wide"
+	check "kernel --root $root: only printable ASCII" \
+		test -z "$(LC_ALL=C tr -d '\n -~' <"$tmp/out")"
+	n=$((n + 1))
+done
+check "measured kernel over /proc and the fixtures ($n runs)" test "$n" -ge 4
+
 # The summary line stays within 80 columns even with many violations: make every
 # identity with a relation between kB fields fail by scrambling the numbers.
 mkdir -p "$tmp/scrambled"
