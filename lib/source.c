@@ -14,6 +14,13 @@
 
 #define PROC_SUPER_MAGIC 0x9fa0
 #define MAX_FILE ((size_t)1 << 30)
+/*
+ * At most this much per read(): a /proc/sys file answers a read of
+ * KMALLOC_MAX_SIZE (4 MiB here) or more with ENOMEM
+ * (fs/proc/proc_sysctl.c proc_sys_call_handler), and the buffer a source
+ * keeps grows to its largest file, a big smaps.
+ */
+#define MAX_READ ((size_t)1 << 20)
 #define NCACHED 8
 
 /*
@@ -68,6 +75,7 @@ static int read_all(int fd, bool one_shot, char **buf, size_t *cap, size_t *ret_
 	size_t len = 0;
 
 	for (;;) {
+		size_t want;
 		ssize_t n;
 
 		if (len == *cap) {
@@ -84,13 +92,14 @@ static int read_all(int fd, bool one_shot, char **buf, size_t *cap, size_t *ret_
 			if (one_shot)
 				len = 0;
 		}
-		n = pread(fd, *buf + len, *cap - len, (off_t)len);
+		want = *cap - len < MAX_READ ? *cap - len : MAX_READ;
+		n = pread(fd, *buf + len, want, (off_t)len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		if (n == 0 || (one_shot && (size_t)n < *cap - len)) {
+		if (n == 0 || (one_shot && (size_t)n < want)) {
 			len += (size_t)n;
 			break;
 		}

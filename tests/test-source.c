@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -221,11 +222,47 @@ static void test_fixture(void **state)
 	memacct_source_free(src);
 }
 
+/*
+ * A source keeps one buffer, grown to its largest file. A /proc/sys file
+ * refuses a read of 4 MiB or more (ENOMEM): after a 16 MiB smaps, osrelease
+ * must still read.
+ */
+static void test_live_sysctl_after_big(void **state)
+{
+	struct memacct_source *src;
+	const char *buf;
+	size_t len, n = 0;
+	char *p;
+	long ps = sysconf(_SC_PAGESIZE);
+
+	(void)state;
+	if (access("/proc/sys/kernel/osrelease", R_OK) != 0)
+		skip();
+	/* 16384 VMAs of one page each, alternately readable and not: ~16 MiB of smaps */
+	p = mmap(NULL, (size_t)ps * 16384, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	for (size_t i = 1; i < 16384; i += 2)
+		assert_int_equal(mprotect(p + i * (size_t)ps, (size_t)ps, PROT_NONE), 0);
+	assert_int_equal(memacct_source_new("/proc", NULL, &src), 0);
+	assert_int_equal(memacct_source_read_file(src, "self/smaps", &buf, &len), 0);
+	assert_true(len > (size_t)8 << 20);
+	/* one VmFlags line per VMA: every VMA was read */
+	for (const char *q = buf; (q = memmem(q, len - (size_t)(q - buf), "\nVmFlags:", 9)); q += 9)
+		n++;
+	assert_true(n >= 16384);
+	assert_int_equal(memacct_source_read_file(src, "sys/kernel/osrelease", &buf, &len), 0);
+	assert_true(len > 2 && buf[len - 1] == '\n');
+	assert_true(buf[0] >= '2' && buf[0] <= '9');
+	memacct_source_free(src);
+	assert_int_equal(munmap(p, (size_t)ps * 16384), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_live_multipage),
+		cmocka_unit_test(test_live_sysctl_after_big),
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_opts_and_errors),
 		cmocka_unit_test(test_fixture),
