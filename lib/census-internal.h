@@ -37,4 +37,7 @@ hidden uint64_t census_small_thp_bytes(const struct memacct_census *c);
 /* How long the last read took, in microseconds. */
 hidden uint64_t census_duration_us(const struct memacct_census *c);
 
+/* The threads the last successful memacct_census_read() counted with, the caller's included. */
+hidden size_t census_threads_used(const struct memacct_census *c);
+
 #endif

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "census-internal.h"
 #include "pmscan.h"
@@ -16,6 +20,13 @@
  * one and touches the table when the key changes. Per flag bytes and every
  * combination come from the table at the end: nothing loops over the 64
  * bits of each page. kpagecgroup is counted the same way, by inode.
+ *
+ * With more than one thread the PFNs are cut into chunks of CHUNK PFNs
+ * (aligned on CHUNK), which the threads claim in ascending order from one
+ * atomic index. Each thread counts into its own tables; what a chunk's
+ * count depends on from before it (the previous page's flags for
+ * BUDDY_HEADS, the THP folio being walked) is left to the merge, which
+ * walks the chunks in PFN order: the result is exactly the single thread's.
  */
 
 #define CHUNK ((size_t)128 * 1024)	/* entries per read: 1 MiB */
@@ -25,6 +36,7 @@
 #define NKEYS 27
 #define TAB_MIN 1024
 #define RADIX_BITS 11
+#define STACK_SIZE ((size_t)256 * 1024)	/* of a reading thread */
 
 #define BIT(b) (UINT64_C(1) << (b))
 #define F_DIRTY BIT(MEMACCT_KPF_DIRTY)
@@ -59,6 +71,13 @@ struct ptab {
 	size_t cap, n;
 };
 
+/* What one reader counts: pages by key, and by memcg inode. */
+struct counts {
+	struct entry *tab;
+	size_t tab_cap, tab_n;
+	struct ptab cg;
+};
+
 /* The run being counted: the key of the previous page and how many share it. */
 struct acc {
 	uint64_t flags, count, run;
@@ -69,6 +88,41 @@ struct acc {
 	uint64_t folio_start;
 	uint64_t small_thp;	/* pages of THP folios smaller than a PMD */
 	uint64_t pmd_pages;
+	/*
+	 * A chunk of a threaded read starts with the folio state unknown:
+	 * the first folio_end() is then left to the merge (at reset_pfn).
+	 */
+	bool unknown, has_reset;
+	uint64_t reset_pfn;
+};
+
+/* What the merge needs of one chunk a thread counted. */
+struct span {
+	uint64_t chunk;
+	uint64_t first, end;	/* the first PFN held, one past the last read */
+	uint64_t first_flags, first_count, last_flags, last_count;
+	bool eof;		/* the file ended in it (at end) */
+	bool has_reset;		/* a folio_end() at reset_pfn; then the state below */
+	uint64_t reset_pfn;
+	bool in_folio;
+	uint64_t folio_start;
+};
+
+struct par;
+
+/* One reading thread of memacct_census_read(), kept with its buffers. */
+struct worker {
+	struct par *par;
+	struct counts *k;	/* &own, or the census's own for the calling thread */
+	struct counts own;
+	uint64_t *fbuf, *cbuf, *gbuf;	/* CHUNK entries each */
+	struct acc a;
+	struct span *spans;
+	size_t n_spans, spans_cap, cur;
+	int err;		/* the first error, in chunk err_chunk */
+	uint64_t err_chunk;
+	struct memacct_diag diag;
+	pthread_t thread;
 };
 
 struct memacct_census {
@@ -80,17 +134,18 @@ struct memacct_census {
 	uint64_t keys[NKEYS + 1];	/* pages */
 	uint64_t small_thp;		/* pages */
 	uint64_t bits[64];		/* pages */
+	unsigned int threads;		/* 0: the online CPUs */
 
-	struct entry *tab;
-	size_t tab_cap, tab_n;
-	struct ptab cg;
+	struct counts k;
 	struct pair *cg_sorted;
 	size_t cg_sorted_cap, n_cg;
 	struct pair *hist;
 	size_t hist_cap, n_hist;
 
 	uint64_t *fbuf, *cbuf, *gbuf;	/* CHUNK entries each */
-	size_t nbufs;
+	size_t nbufs;			/* of these and the workers' */
+	struct worker *w;		/* w[0] is the calling thread */
+	size_t nw, threads_used;
 
 	/* memacct_census_read_pid */
 	struct memacct_vmas *vmas;
@@ -139,7 +194,7 @@ static inline size_t hash2(uint64_t a, uint64_t b, size_t mask)
 	return (size_t)(h >> 32) & mask;
 }
 
-static int tab_grow(struct memacct_census *c)
+static int tab_grow(struct counts *c)
 {
 	size_t cap = c->tab_cap ? c->tab_cap * 2 : TAB_MIN;
 	struct entry *t = calloc(cap, sizeof(*t));
@@ -163,7 +218,7 @@ static int tab_grow(struct memacct_census *c)
 	return 0;
 }
 
-static int tab_add(struct memacct_census *c, uint64_t flags, uint64_t count, uint64_t pages)
+static int tab_add(struct counts *c, uint64_t flags, uint64_t count, uint64_t pages)
 {
 	size_t h = hash2(flags, count, c->tab_cap - 1);
 
@@ -295,6 +350,20 @@ static int pairs_reserve(struct pair **a, size_t *cap, size_t n)
 	return 0;
 }
 
+static void counts_free(struct counts *k)
+{
+	free(k->tab);
+	free(k->cg.slot);
+	free(k->cg.used);
+}
+
+static void counts_clear(struct counts *k)
+{
+	memset(k->tab, 0, k->tab_cap * sizeof(*k->tab));
+	k->tab_n = 0;
+	ptab_clear(&k->cg);
+}
+
 /* --- the handle ------------------------------------------------------------ */
 
 int memacct_census_new(struct memacct_census **ret)
@@ -306,7 +375,7 @@ int memacct_census_new(struct memacct_census **ret)
 	if (!c)
 		return -ENOMEM;
 	c->pid = -1;
-	if (tab_grow(c) < 0) {
+	if (tab_grow(&c->k) < 0) {
 		free(c);
 		return -ENOMEM;
 	}
@@ -318,9 +387,16 @@ struct memacct_census *memacct_census_free(struct memacct_census *c)
 {
 	if (!c)
 		return NULL;
-	free(c->tab);
-	free(c->cg.slot);
-	free(c->cg.used);
+	counts_free(&c->k);
+	for (size_t i = 1; i < c->nw; i++) {
+		counts_free(&c->w[i].own);
+		free(c->w[i].fbuf);
+		free(c->w[i].cbuf);
+		free(c->w[i].gbuf);
+	}
+	for (size_t i = 0; i < c->nw; i++)
+		free(c->w[i].spans);
+	free(c->w);
 	free(c->cg_sorted);
 	free(c->hist);
 	free(c->fbuf);
@@ -340,9 +416,10 @@ struct memacct_census *memacct_census_free(struct memacct_census *c)
  * read just before (measured: AnonPages rises by exactly the buffers' size
  * during a first scan).
  */
-static int bufs_alloc(struct memacct_census *c, uint32_t flags)
+static int bufs_alloc(uint64_t **fbuf, uint64_t **cbuf, uint64_t **gbuf, uint32_t flags,
+		      size_t *nbufs)
 {
-	uint64_t **b[3] = { &c->fbuf, &c->cbuf, &c->gbuf };
+	uint64_t **b[3] = { fbuf, cbuf, gbuf };
 	size_t nb = flags & MEMACCT_CENSUS_CGROUPS ? 3 : 2;
 
 	for (size_t i = 0; i < nb; i++) {
@@ -352,7 +429,7 @@ static int bufs_alloc(struct memacct_census *c, uint32_t flags)
 		if (!*b[i])
 			return -ENOMEM;
 		memset(*b[i], 0, CHUNK * sizeof(uint64_t));
-		c->nbufs++;
+		(*nbufs)++;
 	}
 	return 0;
 }
@@ -363,13 +440,12 @@ static void reset(struct memacct_census *c)
 	c->has_counts = c->has_cgroups = false;
 	memset(c->keys, 0, sizeof(c->keys));
 	memset(c->bits, 0, sizeof(c->bits));
-	memset(c->tab, 0, c->tab_cap * sizeof(*c->tab));
-	c->tab_n = 0;
-	ptab_clear(&c->cg);
+	counts_clear(&c->k);
 	c->n_cg = 0;
 	c->n_hist = 0;
 	c->small_thp = 0;
 	c->duration_us = 0;
+	c->threads_used = 1;
 }
 
 static uint64_t now_us(void)
@@ -454,7 +530,7 @@ static int start(struct memacct_census *c, struct memacct_source *src, uint32_t 
 			 "the capture does not say its page size (MANIFEST page_size)");
 		return -ENOENT;
 	}
-	return bufs_alloc(c, flags);
+	return bufs_alloc(&c->fbuf, &c->cbuf, &c->gbuf, flags, &c->nbufs);
 }
 
 /* The companion file @name holds fewer entries from @pfn than kpageflags. */
@@ -488,7 +564,7 @@ static int read_companion(struct table *t, const char *name, uint64_t pfn, uint6
 
 /* --- counting ---------------------------------------------------------------- */
 
-static int acc_flush(struct memacct_census *c, struct acc *a)
+static int acc_flush(struct counts *c, struct acc *a)
 {
 	int r = 0;
 
@@ -498,7 +574,7 @@ static int acc_flush(struct memacct_census *c, struct acc *a)
 	return r;
 }
 
-static int acc_flush_cg(struct memacct_census *c, struct acc *a)
+static int acc_flush_cg(struct counts *c, struct acc *a)
 {
 	int r = 0;
 
@@ -514,6 +590,12 @@ static int acc_flush_cg(struct memacct_census *c, struct acc *a)
  */
 static void folio_end(struct acc *a, uint64_t pfn)
 {
+	if (unlikely(a->unknown)) {
+		a->unknown = false;
+		a->has_reset = true;
+		a->reset_pfn = pfn;
+		return;
+	}
 	if (a->in_folio && pfn - a->folio_start < a->pmd_pages)
 		a->small_thp += pfn - a->folio_start;
 	a->in_folio = false;
@@ -535,7 +617,7 @@ static void folio_step(struct acc *a, uint64_t f, uint64_t pfn)
  * Start over at a PFN that does not follow the last one read (@pfn: one
  * past it): the next page has no known predecessor.
  */
-static int acc_break(struct memacct_census *c, struct acc *a, uint64_t pfn)
+static int acc_break(struct counts *c, struct acc *a, uint64_t pfn)
 {
 	int r = acc_flush(c, a);
 
@@ -552,7 +634,7 @@ static int acc_break(struct memacct_census *c, struct acc *a, uint64_t pfn)
  * The hot loop: one compare per page while the key repeats. @cnt NULL: no
  * kpagecount (every count reads 0 and is not used).
  */
-static inline int count_pages(struct memacct_census *c, struct acc *a, uint64_t pfn,
+static inline int count_pages(struct counts *c, struct acc *a, uint64_t pfn,
 			      const uint64_t *fl, const uint64_t *cnt, size_t n)
 {
 	uint64_t f = a->flags, k = a->count, run = a->run, heads = 0;
@@ -584,7 +666,7 @@ static inline int count_pages(struct memacct_census *c, struct acc *a, uint64_t 
 	return 0;
 }
 
-static int count_cgroups(struct memacct_census *c, struct acc *a, const uint64_t *g, size_t n)
+static int count_cgroups(struct counts *c, struct acc *a, const uint64_t *g, size_t n)
 {
 	uint64_t ino = a->ino, run = a->ino_run;
 	int r;
@@ -616,11 +698,11 @@ static int finish(struct memacct_census *c, struct acc *a, uint64_t end, int pid
 	size_t n = 0;
 	int r;
 
-	r = acc_break(c, a, end);
+	r = acc_break(&c->k, a, end);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < c->tab_cap; i++) {
-		const struct entry *e = &c->tab[i];
+	for (size_t i = 0; i < c->k.tab_cap; i++) {
+		const struct entry *e = &c->k.tab[i];
 		uint64_t f = e->flags, p = e->pages, rest = f;
 		bool mapped = e->count > 0;
 
@@ -696,13 +778,13 @@ static int finish(struct memacct_census *c, struct acc *a, uint64_t end, int pid
 	 * Room for a full table, so that a next read with more keys fits.
 	 */
 	if (c->has_counts) {
-		r = pairs_reserve(&c->hist, &c->hist_cap, c->tab_cap / 2);
+		r = pairs_reserve(&c->hist, &c->hist_cap, c->k.tab_cap / 2);
 		if (r < 0)
 			return r;
 		n = 0;
-		for (size_t i = 0; i < c->tab_cap; i++)
-			if (c->tab[i].pages)
-				c->hist[n++] = (struct pair){ c->tab[i].count, c->tab[i].pages };
+		for (size_t i = 0; i < c->k.tab_cap; i++)
+			if (c->k.tab[i].pages)
+				c->hist[n++] = (struct pair){ c->k.tab[i].count, c->k.tab[i].pages };
 		pairs_sort(c->hist, n);
 		c->n_hist = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -713,13 +795,13 @@ static int finish(struct memacct_census *c, struct acc *a, uint64_t end, int pid
 		}
 	}
 	if (c->has_cgroups) {
-		r = pairs_reserve(&c->cg_sorted, &c->cg_sorted_cap, c->cg.cap / 2);
+		r = pairs_reserve(&c->cg_sorted, &c->cg_sorted_cap, c->k.cg.cap / 2);
 		if (r < 0)
 			return r;
 		c->n_cg = 0;
-		for (size_t i = 0; i < c->cg.cap; i++)
-			if (c->cg.used[i])
-				c->cg_sorted[c->n_cg++] = c->cg.slot[i];
+		for (size_t i = 0; i < c->k.cg.cap; i++)
+			if (c->k.cg.used[i])
+				c->cg_sorted[c->n_cg++] = c->k.cg.slot[i];
 		pairs_sort(c->cg_sorted, c->n_cg);
 	}
 	c->duration_us = now_us() - t0;
@@ -745,7 +827,7 @@ static int scan(struct memacct_census *c, struct files *fs, struct acc *a, uint6
 		if (r < 0)
 			return r;
 		if (next != pfn) {
-			r = acc_break(c, a, pfn);
+			r = acc_break(&c->k, a, pfn);
 			if (r < 0)
 				return r;
 			pfn = next;
@@ -764,18 +846,388 @@ static int scan(struct memacct_census *c, struct files *fs, struct acc *a, uint6
 			r = read_companion(&fs->g, "kpagecgroup", pfn, c->gbuf, &n, diag);
 			if (r < 0)
 				return r;
-			r = count_cgroups(c, a, c->gbuf, n);
+			r = count_cgroups(&c->k, a, c->gbuf, n);
 			if (r < 0)
 				return r;
 		}
 		if (fs->has_c)
-			r = count_pages(c, a, pfn, c->fbuf, c->cbuf, n);
+			r = count_pages(&c->k, a, pfn, c->fbuf, c->cbuf, n);
 		else
-			r = count_pages(c, a, pfn, c->fbuf, NULL, n);
+			r = count_pages(&c->k, a, pfn, c->fbuf, NULL, n);
 		if (r < 0)
 			return r;
 		pfn += n;
 	}
+}
+
+/* --- the whole machine, in threads ------------------------------------------------ */
+
+/* What the threads of one read share. */
+struct par {
+	struct files *fs;
+	atomic_uint_fast64_t next;	/* the lowest chunk not yet claimed */
+	atomic_bool stop;		/* the end of the file, or an error: claim no more */
+};
+
+/* The highest chunk claimed: its last PFN + 1 still fits. */
+#define MAX_CHUNK (UINT64_MAX / CHUNK - 1)
+
+/* Claim the next chunk holding PFNs, skipping those a sparse capture lacks. */
+static bool claim(struct par *p, uint64_t *ret)
+{
+	uint_fast64_t cur = atomic_load_explicit(&p->next, memory_order_relaxed);
+	uint64_t next;
+
+	for (;;) {
+		if (atomic_load_explicit(&p->stop, memory_order_relaxed) || cur > MAX_CHUNK)
+			return false;
+		if (table_next(&p->fs->f, cur * CHUNK, &next) < 0 || next / CHUNK > MAX_CHUNK)
+			return false;
+		if (atomic_compare_exchange_weak_explicit(&p->next, &cur, next / CHUNK + 1,
+							  memory_order_relaxed,
+							  memory_order_relaxed)) {
+			*ret = next / CHUNK;
+			return true;
+		}
+	}
+}
+
+static int span_push(struct worker *w, const struct span *s)
+{
+	if (w->n_spans == w->spans_cap) {
+		size_t cap = w->spans_cap ? w->spans_cap * 2 : 64;
+		struct span *p = realloc(w->spans, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		w->spans = p;
+		w->spans_cap = cap;
+	}
+	w->spans[w->n_spans++] = *s;
+	return 0;
+}
+
+/*
+ * Count chunk @ch as scan() counts its part of the file, but for its first
+ * page, which is left to the merge with what precedes it, and the THP folio
+ * state it starts with, unknown until its first folio_end().
+ */
+static int count_chunk(struct worker *w, uint64_t ch)
+{
+	struct files *fs = w->par->fs;
+	struct acc *a = &w->a;
+	struct span s = { .chunk = ch };
+	uint64_t lo = ch * CHUNK, hi = lo + CHUNK, pfn = lo, next;
+	bool first = true;
+	int r;
+
+	a->run = a->ino_run = 0;
+	a->in_folio = a->has_reset = false;
+	a->unknown = true;
+	for (;;) {
+		size_t n;
+
+		r = table_next(&fs->f, pfn, &next);
+		if (r == -ENODATA || (r == 0 && next >= hi))
+			break;
+		if (r < 0)
+			return r;
+		if (next != pfn && !first) {
+			r = acc_break(w->k, a, pfn);
+			if (r < 0)
+				return r;
+		}
+		pfn = next;
+		r = table_read(&fs->f, pfn, (size_t)(hi - pfn), w->fbuf, &n);
+		if (r < 0)
+			return r;
+		if (n == 0) {
+			s.eof = true;
+			atomic_store_explicit(&w->par->stop, true, memory_order_relaxed);
+			break;
+		}
+		if (fs->has_c) {
+			r = read_companion(&fs->c, "kpagecount", pfn, w->cbuf, &n, &w->diag);
+			if (r < 0)
+				return r;
+		}
+		if (first) {
+			/* The page before is another chunk's: seen as the same key. */
+			s.first = pfn;
+			s.first_flags = a->flags = w->fbuf[0];
+			s.first_count = a->count = fs->has_c ? w->cbuf[0] : 0;
+			first = false;
+		}
+		if (fs->has_g) {
+			r = read_companion(&fs->g, "kpagecgroup", pfn, w->gbuf, &n, &w->diag);
+			if (r == 0)
+				r = count_cgroups(w->k, a, w->gbuf, n);
+			if (r < 0)
+				return r;
+		}
+		if (fs->has_c)
+			r = count_pages(w->k, a, pfn, w->fbuf, w->cbuf, n);
+		else
+			r = count_pages(w->k, a, pfn, w->fbuf, NULL, n);
+		if (r < 0)
+			return r;
+		pfn += n;
+	}
+	a->unknown = false;
+	if (first)
+		s.first = pfn;
+	s.end = pfn;
+	r = acc_flush(w->k, a);
+	if (r == 0)
+		r = acc_flush_cg(w->k, a);
+	if (r < 0)
+		return r;
+	s.last_flags = a->flags;
+	s.last_count = a->count;
+	s.has_reset = a->has_reset;
+	s.reset_pfn = a->reset_pfn;
+	s.in_folio = a->in_folio;
+	s.folio_start = a->folio_start;
+	if (first && !s.eof)
+		return 0;
+	return span_push(w, &s);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t ch;
+	int r;
+
+	while (claim(w->par, &ch)) {
+		r = count_chunk(w, ch);
+		if (r < 0) {
+			w->err = r;
+			w->err_chunk = ch;
+			atomic_store_explicit(&w->par->stop, true, memory_order_relaxed);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The threads worth starting: @want, but no more than the chunks holding
+ * PFNs (probed one entry each, into @buf).
+ */
+static size_t threads_for(struct files *fs, size_t want, uint64_t *buf)
+{
+	uint64_t pfn = 0, next;
+	size_t n = 0, got;
+
+	while (n < want) {
+		if (table_next(&fs->f, pfn, &next) < 0 || next / CHUNK > MAX_CHUNK)
+			break;
+		/* A live file has no end but where a read returns nothing. */
+		if (table_read(&fs->f, next, 1, buf, &got) < 0 || got == 0)
+			break;
+		n++;
+		pfn = (next / CHUNK + 1) * CHUNK;
+	}
+	return n ? n : 1;
+}
+
+static int workers_get(struct memacct_census *c, size_t n, uint32_t flags)
+{
+	int r;
+
+	if (n > c->nw) {
+		struct worker *w = realloc(c->w, n * sizeof(*w));
+
+		if (!w)
+			return -ENOMEM;
+		memset(w + c->nw, 0, (n - c->nw) * sizeof(*w));
+		c->w = w;
+		c->nw = n;
+	}
+	c->w[0].k = &c->k;
+	c->w[0].fbuf = c->fbuf;
+	c->w[0].cbuf = c->cbuf;
+	c->w[0].gbuf = c->gbuf;
+	for (size_t i = 1; i < n; i++) {
+		struct worker *w = &c->w[i];
+
+		w->k = &w->own;
+		if (!w->own.tab) {
+			r = tab_grow(&w->own);
+			if (r < 0)
+				return r;
+		}
+		/* What a failed read left. */
+		counts_clear(&w->own);
+		r = bufs_alloc(&w->fbuf, &w->cbuf, &w->gbuf, flags, &c->nbufs);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The next span in PFN order over the first @nw workers (each's are), or NULL. */
+static const struct span *span_next(struct memacct_census *c, size_t nw)
+{
+	const struct span *best = NULL;
+	struct worker *bw = NULL;
+
+	for (size_t i = 0; i < nw; i++) {
+		struct worker *w = &c->w[i];
+
+		if (w->cur < w->n_spans && (!best || w->spans[w->cur].chunk < best->chunk)) {
+			best = &w->spans[w->cur];
+			bw = w;
+		}
+	}
+	if (bw)
+		bw->cur++;
+	return best;
+}
+
+/*
+ * Add the workers' tables into the census's, and walk the chunks in PFN
+ * order to count what each first page and folio owe to the chunk before.
+ */
+static int merge(struct memacct_census *c, size_t nw, struct acc *g, uint64_t *ret_end,
+		 struct memacct_diag *diag)
+{
+	uint64_t eof = UINT64_MAX, end = 0, pf = 0, pk = 0;
+	const struct worker *bad = NULL;
+	const struct span *s;
+	int r;
+
+	for (size_t i = 0; i < nw; i++)
+		for (size_t j = 0; j < c->w[i].n_spans; j++)
+			if (c->w[i].spans[j].eof && c->w[i].spans[j].chunk < eof)
+				eof = c->w[i].spans[j].chunk;
+	/* What one thread would have met first: none past the end it saw. */
+	for (size_t i = 0; i < nw; i++)
+		if (c->w[i].err && c->w[i].err_chunk <= eof &&
+		    (!bad || c->w[i].err_chunk < bad->err_chunk))
+			bad = &c->w[i];
+	if (bad) {
+		const struct memacct_diag *d = &bad->diag;
+
+		if (d->error)
+			diag_set(diag, d->error, d->line, d->column, d->key, strlen(d->key),
+				 d->message);
+		return bad->err;
+	}
+
+	for (size_t i = 1; i < nw; i++) {
+		const struct counts *k = &c->w[i].own;
+
+		for (size_t j = 0; j < k->tab_cap; j++)
+			if (k->tab[j].pages) {
+				r = tab_add(&c->k, k->tab[j].flags, k->tab[j].count,
+					    k->tab[j].pages);
+				if (r < 0)
+					return r;
+			}
+		for (size_t j = 0; j < k->cg.cap; j++)
+			if (k->cg.used[j]) {
+				r = ptab_add(&c->k.cg, k->cg.slot[j].key, k->cg.slot[j].pages);
+				if (r < 0)
+					return r;
+			}
+	}
+
+	for (size_t i = 0; i < nw; i++) {
+		g->heads += c->w[i].a.heads;
+		g->small_thp += c->w[i].a.small_thp;
+		c->w[i].cur = 0;
+	}
+	/* scan()'s walk, with each chunk's inside already counted. */
+	while ((s = span_next(c, nw))) {
+		if (s->first != s->end) {
+			if (s->first != end) {
+				/* acc_break() */
+				folio_end(g, end);
+				pf = pk = 0;
+			}
+			if (s->first_flags != pf || s->first_count != pk) {
+				g->heads += (s->first_flags & F_BUDDY) && !(pf & F_BUDDY);
+				if ((s->first_flags | pf) & F_THP)
+					folio_step(g, s->first_flags, s->first);
+			}
+			if (s->has_reset) {
+				folio_end(g, s->reset_pfn);
+				g->in_folio = s->in_folio;
+				g->folio_start = s->folio_start;
+			}
+			pf = s->last_flags;
+			pk = s->last_count;
+			end = s->end;
+		}
+		if (s->eof)
+			break;
+	}
+	*ret_end = end;
+	return 0;
+}
+
+static int scan_threads(struct memacct_census *c, struct files *fs, size_t nw, uint32_t flags,
+			struct acc *a, uint64_t *ret_end, struct memacct_diag *diag)
+{
+	struct par p = { .fs = fs };
+	sigset_t all, old;
+	pthread_attr_t attr;
+	bool attr_ok;
+	size_t started = 1;
+	int r;
+
+	r = workers_get(c, nw, flags);
+	if (r < 0)
+		return r;
+	atomic_init(&p.next, 0);
+	atomic_init(&p.stop, false);
+	for (size_t i = 0; i < nw; i++) {
+		struct worker *w = &c->w[i];
+
+		w->par = &p;
+		w->a = (struct acc){ .pmd_pages = a->pmd_pages };
+		w->n_spans = 0;
+		w->err = 0;
+		w->diag = (struct memacct_diag){ .sz = sizeof(w->diag) };
+	}
+	/* The threads take no signal of the process: the caller's thread does. */
+	attr_ok = pthread_attr_init(&attr) == 0;
+	if (attr_ok)
+		pthread_attr_setstacksize(&attr, STACK_SIZE);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/* A thread that cannot start leaves its chunks to the others. */
+	while (started < nw &&
+	       pthread_create(&c->w[started].thread, attr_ok ? &attr : NULL, work,
+			      &c->w[started]) == 0)
+		started++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (attr_ok)
+		pthread_attr_destroy(&attr);
+	work(&c->w[0]);
+	for (size_t i = 1; i < started; i++)
+		pthread_join(c->w[i].thread, NULL);
+	c->threads_used = started;
+	return merge(c, started, a, ret_end, diag);
+}
+
+static size_t threads_want(const struct memacct_census *c)
+{
+	long n;
+
+	if (c->threads)
+		return c->threads;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (size_t)n : 1;
+}
+
+int memacct_census_set_threads(struct memacct_census *c, unsigned int n)
+{
+	assert_return(c, -EINVAL);
+	c->threads = n;
+	return 0;
 }
 
 int memacct_census_read(struct memacct_census *c, struct memacct_source *src, uint32_t flags,
@@ -784,6 +1236,7 @@ int memacct_census_read(struct memacct_census *c, struct memacct_source *src, ui
 	struct acc a = { 0 };
 	struct files fs;
 	uint64_t t0 = now_us(), end = 0;
+	size_t nw;
 	int r;
 
 	r = start(c, src, flags, diag);
@@ -795,7 +1248,13 @@ int memacct_census_read(struct memacct_census *c, struct memacct_source *src, ui
 		return r;
 	c->has_counts = fs.has_c;
 	c->has_cgroups = fs.has_g;
-	r = scan(c, &fs, &a, &end, diag);
+	nw = threads_want(c);
+	if (nw > 1)
+		nw = threads_for(&fs, nw, c->fbuf);
+	if (nw > 1)
+		r = scan_threads(c, &fs, nw, flags, &a, &end, diag);
+	else
+		r = scan(c, &fs, &a, &end, diag);
 	files_close(&fs);
 	if (r == 0)
 		r = finish(c, &a, end, 0, t0);
@@ -1041,7 +1500,7 @@ static int count_pfns(struct memacct_census *c, struct files *fs, struct acc *a,
 			prev_flags = f;
 			prev_head = head;
 			if (f != a->flags || k != a->count) {
-				r = acc_flush(c, a);
+				r = acc_flush(&c->k, a);
 				if (r < 0)
 					return r;
 				a->flags = f;
@@ -1050,7 +1509,7 @@ static int count_pfns(struct memacct_census *c, struct files *fs, struct acc *a,
 			a->run++;
 			if (fs->has_g) {
 				if (g != a->ino) {
-					r = acc_flush_cg(c, a);
+					r = acc_flush_cg(&c->k, a);
 					if (r < 0)
 						return r;
 					a->ino = g;
@@ -1195,8 +1654,8 @@ int census_sum(const struct memacct_census *c, uint64_t mask, uint64_t value, in
 
 	if (c->pid < 0 || (mapped != CENSUS_ANY && !c->has_counts))
 		return -ENOENT;
-	for (size_t i = 0; i < c->tab_cap; i++) {
-		const struct entry *e = &c->tab[i];
+	for (size_t i = 0; i < c->k.tab_cap; i++) {
+		const struct entry *e = &c->k.tab[i];
 
 		if (!e->pages || (e->flags & mask) != value)
 			continue;
@@ -1222,4 +1681,9 @@ uint64_t census_small_thp_bytes(const struct memacct_census *c)
 uint64_t census_duration_us(const struct memacct_census *c)
 {
 	return c->duration_us;
+}
+
+size_t census_threads_used(const struct memacct_census *c)
+{
+	return c->threads_used;
 }

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "census-capture.h"
+#include "census-internal.h"
 #include "test-alloc.h"
 
 #define PS 4096u
@@ -671,6 +672,360 @@ static void test_cgroups_live(void **state)
 	memacct_cgroups_free(cg);
 }
 
+/* --- threads ------------------------------------------------------------------ */
+
+/* Every result of @a is @b's: combinations, flags, histogram, memcgs, folios. */
+static void assert_census_equal(const struct memacct_census *a, const struct memacct_census *b)
+{
+	static const uint64_t sums[][3] = {
+		{ 0, 0, CENSUS_ANY },
+		{ KPF(ANON) | KPF(THP), KPF(ANON) | KPF(THP), CENSUS_MAPPED },
+		{ KPF(MMAP), KPF(MMAP), CENSUS_UNMAPPED },
+		{ KPF(BUDDY) | KPF(SLAB), 0, CENSUS_UNMAPPED },
+	};
+	uint64_t va, vb, ka, kb;
+	int n;
+
+	assert_int_equal(memacct_census_get_pid(a), memacct_census_get_pid(b));
+	for (uint32_t key = 1; key <= (uint32_t)memacct_census_key_count(); key++) {
+		int ra = memacct_census_get(a, key, &va), rb = memacct_census_get(b, key, &vb);
+
+		assert_int_equal(ra, rb);
+		if (ra == 0)
+			assert_u64_equal(va, vb);
+	}
+	for (unsigned int bit = 0; bit < 64; bit++) {
+		int ra = memacct_census_get_flag(a, bit, &va), rb = memacct_census_get_flag(b, bit, &vb);
+
+		assert_int_equal(ra, rb);
+		if (ra == 0)
+			assert_u64_equal(va, vb);
+	}
+	n = memacct_census_mapcount_count(a);
+	assert_int_equal(n, memacct_census_mapcount_count(b));
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(memacct_census_mapcount_at(a, (size_t)i, &ka, &va), 0);
+		assert_int_equal(memacct_census_mapcount_at(b, (size_t)i, &kb, &vb), 0);
+		assert_u64_equal(ka, kb);
+		assert_u64_equal(va, vb);
+	}
+	n = memacct_census_cgroup_count(a);
+	assert_int_equal(n, memacct_census_cgroup_count(b));
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(memacct_census_cgroup_at(a, (size_t)i, &ka, &va), 0);
+		assert_int_equal(memacct_census_cgroup_at(b, (size_t)i, &kb, &vb), 0);
+		assert_u64_equal(ka, kb);
+		assert_u64_equal(va, vb);
+	}
+	assert_u64_equal(census_small_thp_bytes(a), census_small_thp_bytes(b));
+	for (size_t i = 0; i < ARRAY_SIZE(sums); i++) {
+		int ra = census_sum(a, sums[i][0], sums[i][1], (int)sums[i][2], &va);
+		int rb = census_sum(b, sums[i][0], sums[i][1], (int)sums[i][2], &vb);
+
+		assert_int_equal(ra, rb);
+		if (ra == 0)
+			assert_u64_equal(va, vb);
+	}
+}
+
+static const unsigned int thread_counts[] = { 2, 3, 7 };
+
+/*
+ * Read @src with one thread into @one and with each of thread_counts into
+ * @many: the same return, diagnostic and results. @return what they returned.
+ */
+static int read_threads(struct memacct_census *one, struct memacct_census *many,
+			struct memacct_source *src, uint32_t flags, size_t *ret_used)
+{
+	struct memacct_diag d1 = { .sz = sizeof(d1) }, dn = { .sz = sizeof(dn) };
+	int r1, rn = 0;
+
+	assert_int_equal(memacct_census_set_threads(one, 1), 0);
+	r1 = memacct_census_read(one, src, flags, &d1);
+	assert_int_equal(census_threads_used(one), 1);
+	for (size_t i = 0; i < ARRAY_SIZE(thread_counts); i++) {
+		assert_int_equal(memacct_census_set_threads(many, thread_counts[i]), 0);
+		memset(&dn, 0, sizeof(dn));
+		dn.sz = sizeof(dn);
+		rn = memacct_census_read(many, src, flags, &dn);
+		assert_int_equal(rn, r1);
+		assert_int_equal(dn.error, d1.error);
+		assert_string_equal(dn.key, d1.key);
+		assert_ptr_equal(dn.message, d1.message);
+		assert_true(census_threads_used(many) <= thread_counts[i]);
+		if (ret_used)
+			ret_used[i] = census_threads_used(many);
+		assert_census_equal(one, many);
+	}
+	return r1;
+}
+
+/* (h) The captured fixtures: threads give exactly the one thread's census. */
+static void test_threads_fixtures(void **state)
+{
+	static const char *const names[] = {
+		"pages-census", "proc-anon-64m", "proc-cow-64m-x4", "proc-hugetlb-8x2m",
+		"proc-mlock-32m", "proc-shared-file-64m-x3", "proc-shmem-64m-x2", "proc-thp-64m",
+	};
+	static const uint32_t flags[] = {
+		0, MEMACCT_CENSUS_CGROUPS, MEMACCT_CENSUS_NO_COUNT,
+		MEMACCT_CENSUS_CGROUPS | MEMACCT_CENSUS_NO_COUNT,
+	};
+	struct memacct_census *one = NULL, *many = NULL;
+	char path[512];
+	size_t used[ARRAY_SIZE(thread_counts)];
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(memacct_census_new(&one), 0);
+	assert_int_equal(memacct_census_new(&many), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		struct memacct_source *src = NULL;
+
+		snprintf(path, sizeof(path), "%s/%s/proc", MEMACCT_FIXTURES, names[i]);
+		assert_int_equal(memacct_source_new(path, NULL, &src), 0);
+		for (size_t j = 0; j < ARRAY_SIZE(flags); j++) {
+			int r = read_threads(one, many, src, flags[j], used);
+
+			/* pages-census has no kpagecgroup; the others have them all. */
+			if (i == 0 && (flags[j] & MEMACCT_CENSUS_CGROUPS)) {
+				assert_int_equal(r, -ENOENT);
+				continue;
+			}
+			assert_int_equal(r, 0);
+			assert_int_equal(memacct_census_get(one, MEMACCT_CENSUS_TOTAL, &v), 0);
+			assert_true(v > 0);
+			if (i == 0) {
+				/* 6.5 Mi PFNs: 50 chunks, every thread had some. */
+				assert_u64_equal(v, UINT64_C(0x640000) * PS);
+				for (size_t k = 0; k < ARRAY_SIZE(thread_counts); k++)
+					assert_int_equal(used[k], thread_counts[k]);
+				assert_true(census_small_thp_bytes(one) > 0);
+				assert_true(get(one, MEMACCT_CENSUS_BUDDY_HEADS) > 0);
+			}
+		}
+		memacct_source_free(src);
+	}
+	memacct_census_free(one);
+	memacct_census_free(many);
+}
+
+#define C ((uint64_t)CHUNK_ENTRIES)
+#define THP_ANON (KPF(THP) | KPF(ANON) | KPF(LRU) | KPF(MMAP) | KPF(SWAPBACKED))
+#define HEAD (THP_ANON | KPF(COMPOUND_HEAD))
+#define TAIL (THP_ANON | KPF(COMPOUND_TAIL))
+
+/*
+ * A machine of 4 MiB pages (a PMD maps 512 Ki of them, 4 chunks), whose
+ * runs, THP folios and gaps straddle the chunks the threads split it into.
+ */
+static const struct crun straddle[] = {
+	{ 0, C + 4, KPF(BUDDY), 0, 0 },				/* head 1, across 0|1 */
+	{ C + 4, 4, KPF(LRU), 0, 5 },
+	{ 2 * C - 8, 1, HEAD, 1, 7 },				/* small: 16 */
+	{ 2 * C - 7, 15, TAIL, 1, 7 },
+	{ 2 * C + 8, 1, KPF(BUDDY), 0, 0 },			/* head 2 */
+	{ 2 * C + 9, C - 10, KPF(LRU), 0, 5 },
+	{ 3 * C - 1, 1, HEAD, 2, 7 },				/* small: 16 */
+	{ 3 * C, 8, TAIL, 2, 7 },
+	{ 3 * C + 8, 7, TAIL, 3, 7 },				/* a new key in it */
+	{ 3 * C + 15, C - 15, KPF(BUDDY) | KPF(IDLE), 0, 0 },	/* head 3 */
+	{ 4 * C, 1, HEAD, 1, 8 },				/* small: 32 */
+	{ 4 * C + 1, 31, TAIL, 1, 8 },
+	{ 4 * C + 32, C - 32, KPF(BUDDY), 0, 0 },		/* head 4 */
+	/* 5C..5C+9 not held: a gap at a chunk's start */
+	{ 5 * C + 10, 10, KPF(BUDDY), 0, 0 },			/* head 5 */
+	{ 5 * C + 20, C - 20, KPF(BUDDY), 1, 0 },		/* a new key, not a head */
+	/* chunk 6 not held at all */
+	{ 7 * C, 5, KPF(BUDDY), 0, 0 },				/* head 6 */
+	{ 8 * C - 4, 1, HEAD, 1, 7 },				/* cut by the gap: small 4 */
+	{ 8 * C - 3, 3, TAIL, 1, 7 },
+	{ 8 * C + 1, 3, TAIL, 1, 7 },				/* tails of nothing */
+	{ 9 * C - 3, 1, HEAD, 1, 9 },				/* ended by 9C: small 3 */
+	{ 9 * C - 2, 2, TAIL, 1, 9 },
+	{ 9 * C, 2, KPF(LRU), 0, 5 },
+	{ 10 * C - 5, 1, HEAD, 1, 7 },				/* over 10C..12C: small */
+	{ 10 * C - 4, 2 * C + 9, TAIL, 1, 7 },			/* 2C + 10 */
+	{ 12 * C + 5, 1, KPF(BUDDY), 0, 0 },			/* head 7 */
+	{ 13 * C - 2, 1, HEAD, 1, 7 },				/* a PMD's: not small */
+	{ 13 * C - 1, 4 * C - 1, TAIL, 1, 7 },
+	{ 17 * C - 2, 3, KPF(BUDDY), 0, 0 },			/* head 8, across 16|17 */
+	{ 17 * C + 1, 1, HEAD, 1, 7 },				/* ended by the end: small 1 */
+};
+
+#undef HEAD
+#undef TAIL
+#undef THP_ANON
+
+/* (i) Chunk boundaries: heads, folios, gaps and keys across them. */
+static void test_threads_straddle(void **state)
+{
+	const uint64_t ps = UINT64_C(4) << 20;
+	struct memacct_census *one = NULL, *many = NULL;
+	struct memacct_source *src;
+	struct capture cap;
+	size_t used[ARRAY_SIZE(thread_counts)];
+
+	(void)state;
+	capture_make(&cap, ps);
+	capture_runs(&cap, straddle, ARRAY_SIZE(straddle), UINT64_MAX);
+	src = capture_source(&cap);
+	assert_int_equal(memacct_census_new(&one), 0);
+	assert_int_equal(memacct_census_new(&many), 0);
+	assert_int_equal(read_threads(one, many, src, MEMACCT_CENSUS_CGROUPS, used), 0);
+	/* 17 of the 18 chunks hold PFNs: every thread started. */
+	for (size_t k = 0; k < ARRAY_SIZE(thread_counts); k++)
+		assert_int_equal(used[k], thread_counts[k]);
+	assert_u64_equal(get(one, MEMACCT_CENSUS_BUDDY_HEADS), 8 * ps);
+	assert_u64_equal(census_small_thp_bytes(one), (16 + 16 + 32 + 4 + 3 + 2 * C + 10 + 1) * ps);
+	assert_u64_equal(get(one, MEMACCT_CENSUS_TOTAL),
+			 ref_bytes(straddle, ARRAY_SIZE(straddle), MEMACCT_CENSUS_TOTAL) / PS * ps);
+	assert_int_equal(read_threads(one, many, src, 0, NULL), 0);
+	assert_int_equal(read_threads(one, many, src, MEMACCT_CENSUS_NO_COUNT, NULL), 0);
+	memacct_source_free(src);
+	capture_remove(&cap);
+	memacct_census_free(one);
+	memacct_census_free(many);
+}
+
+#undef C
+
+/* Write @runs (from PFN 0, no gap) as raw captures: little-endian u64s. */
+static void capture_raw(const struct capture *cap, const struct crun *runs, size_t nr)
+{
+	static const char *const names[] = { "kpageflags", "kpagecount", "kpagecgroup" };
+	char path[256];
+
+	for (int field = 0; field < 3; field++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", cap->proc, names[field]);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		for (size_t i = 0; i < nr; i++)
+			for (uint64_t j = 0; j < runs[i].n; j++) {
+				uint64_t v = htole64(crun_field(&runs[i], field));
+
+				assert_int_equal(fwrite(&v, sizeof(v), 1, f), 1);
+			}
+		assert_int_equal(fclose(f), 0);
+	}
+}
+
+/*
+ * (j) More threads than chunks, raw captures (whose end is the file's),
+ * and errors: the first in PFN order, as one thread meets it.
+ */
+static void test_threads_few_chunks(void **state)
+{
+	static const struct crun raw[] = {
+		{ 0, CHUNK_ENTRIES + 7, KPF(BUDDY), 0, 0 },
+		{ CHUNK_ENTRIES + 7, 5, KPF(LRU) | KPF(ACTIVE), 2, 5 },
+		{ CHUNK_ENTRIES + 12, CHUNK_ENTRIES + 100, KPF(BUDDY), 0, 0 },
+	};
+	static const struct crun count_short[] = {
+		{ 0, 2 * CHUNK_ENTRIES + 10, 0, 0, 0 },
+	};
+	struct memacct_census *one = NULL, *many = NULL;
+	struct memacct_source *src;
+	struct capture cap;
+	size_t used[ARRAY_SIZE(thread_counts)];
+	unsigned long before;
+
+	(void)state;
+	assert_int_equal(memacct_census_new(&one), 0);
+	assert_int_equal(memacct_census_new(&many), 0);
+	assert_int_equal(memacct_census_set_threads(NULL, 2), -EINVAL);
+
+	capture_make(&cap, PS);
+	capture_raw(&cap, raw, ARRAY_SIZE(raw));
+	src = capture_source(&cap);
+	assert_int_equal(read_threads(one, many, src, MEMACCT_CENSUS_CGROUPS, used), 0);
+	/* 2 * CHUNK + 112 PFNs: 3 chunks, so never more than 3 threads. */
+	assert_int_equal(used[0], 2);
+	assert_int_equal(used[1], 3);
+	assert_int_equal(used[2], 3);
+	assert_u64_equal(get(one, MEMACCT_CENSUS_TOTAL), (2 * CHUNK_ENTRIES + 112) * (uint64_t)PS);
+	assert_u64_equal(get(one, MEMACCT_CENSUS_BUDDY_HEADS), 2 * PS);
+	assert_u64_equal(get(one, MEMACCT_CENSUS_LRU_ACTIVE), 5 * PS);
+	/* Grown: the threads' buffers and tables are kept, a next read allocates nothing. */
+	before = allocs;
+	assert_int_equal(memacct_census_read(many, src, MEMACCT_CENSUS_CGROUPS, NULL), 0);
+	assert_int_equal((int)(allocs - before), 0);
+	memacct_source_free(src);
+	capture_remove(&cap);
+
+	/* One chunk: one thread whatever the count. */
+	capture_make(&cap, PS);
+	capture_runs(&cap, machine, 27, UINT64_MAX);
+	src = capture_source(&cap);
+	assert_int_equal(read_threads(one, many, src, 0, used), 0);
+	for (size_t k = 0; k < ARRAY_SIZE(thread_counts); k++)
+		assert_int_equal(used[k], 1);
+	memacct_source_free(src);
+	capture_remove(&cap);
+
+	/* kpagecount ends inside the third chunk: the error of one thread. */
+	capture_make(&cap, PS);
+	capture_runs(&cap, count_short, 1, UINT64_MAX);
+	capture_kpage(&cap, "kpagecount", (const struct crun[]){ { 0, 2 * CHUNK_ENTRIES + 3, 0, 0,
+								   0 } }, 1, 1, UINT64_MAX);
+	src = capture_source(&cap);
+	assert_int_equal(read_threads(one, many, src, 0, NULL), -EBADMSG);
+	assert_int_equal(memacct_census_get_pid(many), -ENOENT);
+	assert_int_equal(read_threads(one, many, src, MEMACCT_CENSUS_NO_COUNT, NULL), 0);
+	memacct_source_free(src);
+	capture_remove(&cap);
+
+	memacct_census_free(one);
+	memacct_census_free(many);
+}
+
+/*
+ * (k) Live, as root: threads read every PFN (the machine changes between two
+ * reads, so only what does not change is compared).
+ */
+static void test_threads_live(void **state)
+{
+	struct memacct_source *src = live_or_skip();
+	struct memacct_census *one = NULL, *many = NULL;
+	uint64_t total, sum = 0, mc, b;
+	unsigned long before;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	(void)state;
+	assert_int_equal(memacct_census_new(&one), 0);
+	assert_int_equal(memacct_census_new(&many), 0);
+	assert_int_equal(memacct_census_set_threads(one, 1), 0);
+	assert_int_equal(memacct_census_read(one, src, MEMACCT_CENSUS_CGROUPS, NULL), 0);
+	/* The default: the online CPUs. */
+	assert_int_equal(memacct_census_read(many, src, MEMACCT_CENSUS_CGROUPS, NULL), 0);
+	assert_int_equal(census_threads_used(many), cpus);
+	total = get(many, MEMACCT_CENSUS_TOTAL);
+	assert_u64_equal(total, get(one, MEMACCT_CENSUS_TOTAL));
+	for (int i = 0; i < memacct_census_mapcount_count(many); i++) {
+		assert_int_equal(memacct_census_mapcount_at(many, (size_t)i, &mc, &b), 0);
+		sum += b;
+	}
+	assert_u64_equal(sum, total);
+	sum = 0;
+	for (int i = 0; i < memacct_census_cgroup_count(many); i++) {
+		assert_int_equal(memacct_census_cgroup_at(many, (size_t)i, &mc, &b), 0);
+		sum += b;
+	}
+	assert_u64_equal(sum, total);
+	assert_int_equal(memacct_census_set_threads(many, 2), 0);
+	assert_int_equal(memacct_census_read(many, src, 0, NULL), 0);
+	assert_int_equal(census_threads_used(many), 2);
+	assert_u64_equal(get(many, MEMACCT_CENSUS_TOTAL), total);
+	before = allocs;
+	assert_int_equal(memacct_census_read(many, src, 0, NULL), 0);
+	assert_int_equal((int)(allocs - before), 0);
+	memacct_census_free(one);
+	memacct_census_free(many);
+	memacct_source_free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -684,6 +1039,10 @@ int main(void)
 		cmocka_unit_test(test_live_unprivileged),
 		cmocka_unit_test(test_cgroups_tree),
 		cmocka_unit_test(test_cgroups_live),
+		cmocka_unit_test(test_threads_fixtures),
+		cmocka_unit_test(test_threads_straddle),
+		cmocka_unit_test(test_threads_few_chunks),
+		cmocka_unit_test(test_threads_live),
 	};
 
 	return cmocka_run_group_tests_name("census", tests, NULL, NULL);

@@ -69,6 +69,21 @@ MEMACCT_API int memacct_census_new(struct memacct_census **ret);
 MEMACCT_API struct memacct_census *memacct_census_free(struct memacct_census *c);
 
 /**
+ * @brief Read with @n threads: 0 (the default) one per online CPU
+ * (sysconf(_SC_NPROCESSORS_ONLN)), 1 the calling thread alone.
+ *
+ * memacct_census_read() cuts the PFNs into chunks of 128 Ki PFNs (1 MiB of
+ * each file) that the threads claim in order, the calling thread being one
+ * of them; it starts and joins the others within the call, with every
+ * signal blocked, and never more than the files have chunks. Each thread
+ * has its own 1 MiB buffers and tables, kept by @c for the next read. The
+ * results are exactly those of one thread. memacct_census_read_pid() reads
+ * with the calling thread alone.
+ * @return 0, or -EINVAL for a NULL @c.
+ */
+MEMACCT_API int memacct_census_set_threads(struct memacct_census *c, unsigned int n);
+
+/**
  * @brief Count every PFN of @src's kpage* files.
  * @return 0; -EPERM (not root; @diag names the capability), -ENOENT,
  *         -EBADMSG (a bad capture), -ENOMEM, or a read error. On failure

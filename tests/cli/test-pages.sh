@@ -575,4 +575,15 @@ check "check --pages table as nobody: exit 0 or 1 (got $rc)" test "$rc" = 0 -o "
 check "check --pages table as nobody: a skipped pages.mapped_vs_meminfo row" \
 	grep -qE '^pages.mapped_vs_meminfo +[a-z]+ +skipped ' "$tmp/out"
 
+# --threads: the same census whatever the count (duration aside)
+pc=$(fixture pages-census)
+expect_rc 0 pages --root "$pc" --format json --threads 1
+jq -S 'del(.duration_us, .duration_ns)' "$tmp/out" >"$tmp/p1.json"
+for n in 2 3 7; do
+	expect_rc 0 pages --root "$pc" --format json --threads "$n"
+	jq -S 'del(.duration_us, .duration_ns)' "$tmp/out" >"$tmp/pn.json"
+	check "pages --threads $n: the output of --threads 1" cmp -s "$tmp/p1.json" "$tmp/pn.json"
+done
+expect_rc 2 pages --threads x
+
 finish
