@@ -15,15 +15,17 @@ enum {
 	OPT_SORT = OPT_CMD_FIRST,
 	OPT_LIMIT,
 	OPT_BY,
+	OPT_THREADS,
 };
 
 #define DEFAULT_TABLE_LIMIT 20
+#define MAX_THREADS 1024	/* memacct_procs_set_threads() */
 
 void help_top(FILE *f)
 {
 	fputs("Usage: " PROG " top [--sort pss|uss|rss|swap] [--limit N]\n"
-	      "                   [--by process|command|user] [--root DIR]\n"
-	      "                   [--format table|json|prom]\n"
+	      "                   [--by process|command|user] [--threads N]\n"
+	      "                   [--root DIR] [--format table|json|prom]\n"
 	      "\n"
 	      "Rank every process by its memory usage, with totals: the job of smem and\n"
 	      "procrank. Each numeric directory of ROOT is read: ROOT/PID/status and\n"
@@ -51,12 +53,17 @@ void help_top(FILE *f)
 	      "  --by WHAT        process (the default): one row per process; command:\n"
 	      "                   one row per name (status Name), the sum of its\n"
 	      "                   processes; user: one row per real user\n"
+	      "  --threads N      read the processes with N threads, 1 to 1024, or 0\n"
+	      "                   (default) for one per online CPU; never more than\n"
+	      "                   there are processes. The rows and totals are the\n"
+	      "                   same for any N; only the moment each process is read\n"
+	      "                   differs\n"
 	      "  --root DIR       read DIR instead of /proc, e.g. a captured tree such as\n"
 	      "                   fixtures/proc-cow-64m-x4/proc\n"
 	      "  --format FORMAT  table (default), json or prom\n"
 	      "  -h, --help       show this help\n"
-	      "\n"
-	      "Output:\n"
+	      "\n", f);
+	fputs("Output:\n"
 	      "  table  PID, USER, COMMAND (or COUNT and the command or user with --by),\n"
 	      "         then VSS, RSS, PSS, USS, SWAP, SWAPPSS in binary units (K = 1024\n"
 	      "         bytes), a total row, what was skipped. Within 80 columns.\n"
@@ -88,6 +95,7 @@ void help_top(FILE *f)
 	      "Examples:\n"
 	      "  sudo " PROG " top\n"
 	      "  " PROG " top --sort uss --limit 5\n"
+	      "  " PROG " top --threads 1\n"
 	      "  " PROG " top --by user --format json | jq '.processes[0]'\n"
 	      "  " PROG " top --root fixtures/proc-cow-64m-x4/proc --limit 0\n", f);
 }
@@ -525,6 +533,20 @@ static int parse_by(const char *arg, enum by *ret)
 	return 0;
 }
 
+static int parse_threads(const char *arg, unsigned *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v > MAX_THREADS)
+		return cli_usage_error("top", "--threads takes a number from 0 to %d, not '%s'",
+				       MAX_THREADS, arg);
+	*ret = (unsigned)v;
+	return 0;
+}
+
 int cmd_top(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -532,12 +554,14 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "by", required_argument, NULL, OPT_BY },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct memacct_diag diag = { .sz = sizeof(diag) };
 	struct memacct_source *src = NULL;
 	struct top t = { .by = BY_PROCESS };
 	size_t limit = 0;
+	unsigned threads = 0;
 	bool have_limit = false;
 	uint64_t live = 0;
 	int c, r;
@@ -556,6 +580,10 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 			continue;
 		case OPT_BY:
 			if (parse_by(optarg, &t.by))
+				return EXIT_USAGE;
+			continue;
+		case OPT_THREADS:
+			if (parse_threads(optarg, &threads))
 				return EXIT_USAGE;
 			continue;
 		default:
@@ -584,6 +612,8 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 	if (memacct_source_get(src, MEMACCT_SOURCE_LIVE, &live) == 0)
 		t.users.live = live == 1;
 	r = memacct_procs_new(&t.procs);
+	if (r == 0)
+		r = memacct_procs_set_threads(t.procs, threads);
 	if (r == 0)
 		r = memacct_procs_read(t.procs, src, 0, &diag);
 	if (r < 0) {

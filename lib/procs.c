@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,9 +17,14 @@
 #define COMM_MAX 64
 /* meminfo is read again after this many processes: a few per cent of a scan */
 #define SAMPLE_EVERY 8
+/* a bound on memacct_procs_set_threads(), far above any useful count */
+#define THREADS_MAX 1024
+/* struct proc .fate of a process kept (partial or not); else a MEMACCT_PROCS_* reason */
+#define KEPT 0
 
 struct proc {
 	int pid;
+	uint8_t fate;
 	uint32_t uid;
 	uint32_t has;		/* bit k: val[k] is present */
 	uint32_t has_x;		/* bit x: x[x] is present */
@@ -32,11 +41,27 @@ struct total {
 	bool overflow;
 };
 
+/*
+ * One reader of a scan. Worker 0 is the calling thread, with the caller's
+ * source and the handle's usage: a scan with one thread is the plain loop.
+ * The others own a source over the same root (a source has one read buffer
+ * and is not shareable) and a usage, kept from scan to scan.
+ */
+struct worker {
+	struct memacct_procs *p;
+	struct memacct_source *src;
+	struct memacct_usage *u;
+	pthread_t tid;
+	int err;
+	bool warm;		/* has read a process whole (not CHEAP): its buffers fit one */
+};
+
 struct memacct_procs {
 	struct memacct_usage *u;
 	struct memacct_meminfo *mi[2];	/* at start, at end */
 	int mi_err[2];
 	struct memacct_meminfo *sample;	/* during the scan */
+	bool sample_warm;		/* sample has been read: its table fits */
 	uint64_t mi_lo[MEMINFO_NKEYS + 1], mi_hi[MEMINFO_NKEYS + 1];
 	bool mi_has[MEMINFO_NKEYS + 1];
 	struct proc *v;
@@ -51,6 +76,17 @@ struct memacct_procs {
 	struct total tot_x[PROCS_NX];
 	uint64_t duration_ns;
 	bool scanned;
+	unsigned threads;	/* memacct_procs_set_threads() */
+	struct worker *w;	/* [nw]; w[0] is the calling thread */
+	unsigned nw;
+	/* the root and properties the own sources of w[1..] were opened over */
+	dev_t root_dev;
+	ino_t root_ino;
+	uint64_t root_page_size, root_ncpus;
+	/* one scan: the flags of memacct_usage_read(), the next slot to claim, a stop */
+	uint32_t uflags;
+	atomic_size_t next;
+	atomic_bool stop;
 	/* getdents64 records; uint64_t for their alignment */
 	uint64_t dents[4096];
 };
@@ -88,6 +124,7 @@ int memacct_procs_new(struct memacct_procs **ret)
 		memacct_procs_free(p);
 		return -ENOMEM;
 	}
+	p->threads = 1;
 	reset(p);
 	*ret = p;
 	return 0;
@@ -100,6 +137,11 @@ struct memacct_procs *memacct_procs_free(struct memacct_procs *p)
 		memacct_meminfo_free(p->mi[0]);
 		memacct_meminfo_free(p->mi[1]);
 		memacct_meminfo_free(p->sample);
+		for (unsigned i = 1; i < p->nw; i++) {
+			memacct_source_free(p->w[i].src);
+			memacct_usage_free(p->w[i].u);
+		}
+		free(p->w);
 		free(p->v);
 		free(p->pids);
 		free(p->kthreads);
@@ -314,38 +356,35 @@ static int list_kthreads(struct memacct_procs *p, struct memacct_source *src)
 	return 0;
 }
 
-static struct proc *new_proc(struct memacct_procs *p)
+/* Room for @n slots, grown with a margin so that a system's churn does not realloc each scan. */
+static int reserve(struct memacct_procs *p, size_t n)
 {
-	struct proc *e;
+	struct proc *v;
+	size_t ncap;
 
-	if (p->n == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 256;
-		struct proc *v = realloc(p->v, ncap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		p->v = v;
-		p->cap = ncap;
-	}
-	e = &p->v[p->n];
-	memset(e, 0, sizeof(*e));
-	return e;
+	if (n <= p->cap)
+		return 0;
+	ncap = n + n / 4 + 64;
+	v = realloc(p->v, ncap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	p->v = v;
+	p->cap = ncap;
+	return 0;
 }
 
-/* Keep what the last usage read gave for @pid; @partial: its smaps_rollup was denied. */
-static int keep(struct memacct_procs *p, int pid, bool partial)
+/* Keep in @e what the last read of @u gave for @pid; @partial: its smaps_rollup was denied. */
+static void keep(struct proc *e, const struct memacct_usage *u, int pid, bool partial)
 {
 	const struct memacct_status *st;
 	const struct memacct_vmas *rollup;
 	const char *name;
-	struct proc *e = new_proc(p);
 	uint64_t v;
 
-	if (!e)
-		return -ENOMEM;
 	e->pid = pid;
+	e->fate = KEPT;
 	e->partial = partial;
-	if (memacct_usage_get_status(p->u, &st) == 0) {
+	if (memacct_usage_get_status(u, &st) == 0) {
 		if (memacct_status_get_text(st, "Name", &name) == 0) {
 			size_t len = strlen(name);
 
@@ -360,9 +399,9 @@ static int keep(struct memacct_procs *p, int pid, bool partial)
 		}
 	}
 	for (uint32_t k = MEMACCT_USAGE_VSS; k < NKEYS; k++)
-		if (memacct_usage_get(p->u, k, &e->val[k]) == 0)
+		if (memacct_usage_get(u, k, &e->val[k]) == 0)
 			e->has |= 1u << k;
-	if (!partial && memacct_usage_get_rollup(p->u, &rollup) == 0 &&
+	if (!partial && memacct_usage_get_rollup(u, &rollup) == 0 &&
 	    memacct_vmas_count(rollup) == 1) {
 		const struct memacct_vma *vma = memacct_vmas_at(rollup, 0);
 
@@ -370,10 +409,6 @@ static int keep(struct memacct_procs *p, int pid, bool partial)
 			if (memacct_vma_get(vma, x_keys[x], &e->x[x]) == 0)
 				e->has_x |= 1u << x;
 	}
-	p->n++;
-	if (partial)
-		p->partial++;
-	return 0;
 }
 
 static void add_total(struct total *t, uint64_t v)
@@ -397,50 +432,271 @@ static void sum_up(struct memacct_procs *p)
 	}
 }
 
-/* Read one process and file it: kept, partial, or skipped for a reason. */
-static int scan_one(struct memacct_procs *p, struct memacct_source *src, int pid,
-		    uint32_t uflags)
+/* Read one process into its slot @e: kept, partial, or skipped for a reason. */
+static int scan_one(struct worker *w, struct proc *e, int pid)
 {
 	const struct memacct_status *st;
-	int r = memacct_usage_read(p->u, src, pid, uflags, NULL);
+	int r = memacct_usage_read(w->u, w->src, pid, w->p->uflags, NULL);
 
+	memset(e, 0, sizeof(*e));
+	e->pid = pid;
 	switch (r) {
 	case 0:
-		if (memacct_usage_is_kernel_thread(p->u) == 1) {
-			p->skipped[MEMACCT_PROCS_KERNEL_THREAD]++;
-			return 0;
+		if (memacct_usage_is_kernel_thread(w->u) == 1) {
+			e->fate = MEMACCT_PROCS_KERNEL_THREAD;
+		} else {
+			keep(e, w->u, pid, false);
+			if (!w->p->uflags)
+				w->warm = true;
 		}
-		return keep(p, pid, false);
+		return 0;
 	case -ESRCH:
 	case -ENOENT:
-		p->skipped[MEMACCT_PROCS_VANISHED]++;
+		e->fate = MEMACCT_PROCS_VANISHED;
 		return 0;
 	case -EACCES:
 	case -EPERM:
 		/* smaps_rollup denied: what status gave is kept; status denied: nothing. */
-		if (memacct_usage_get_status(p->u, &st) == 0)
-			return keep(p, pid, true);
-		p->skipped[MEMACCT_PROCS_DENIED]++;
+		if (memacct_usage_get_status(w->u, &st) == 0)
+			keep(e, w->u, pid, true);
+		else
+			e->fate = MEMACCT_PROCS_DENIED;
 		return 0;
 	case -ENOMEM:
 		return r;
 	default:
-		p->skipped[MEMACCT_PROCS_FAILED]++;
+		e->fate = MEMACCT_PROCS_FAILED;
 		return 0;
 	}
+}
+
+/*
+ * A worker's loop: claim the next pid, read it into the slot of the same
+ * index. Slots are written by one worker each and read by the caller after
+ * the joins, so the result is the single-threaded one whatever the
+ * interleaving. Worker 0 alone samples meminfo, through the caller's source:
+ * every SAMPLE_EVERY of its own processes, which spaces the samples in time
+ * as a single-threaded scan does.
+ */
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct memacct_procs *p = w->p;
+	size_t nread = 0;
+
+	while (!atomic_load_explicit(&p->stop, memory_order_relaxed)) {
+		size_t i = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
+		int r;
+
+		if (i >= p->npids)
+			break;
+		r = scan_one(w, &p->v[i], p->pids[i]);
+		if (r < 0) {
+			w->err = r;
+			atomic_store_explicit(&p->stop, true, memory_order_relaxed);
+			break;
+		}
+		if (w == &p->w[0] && ++nread % SAMPLE_EVERY == 0 &&
+		    atomic_load_explicit(&p->next, memory_order_relaxed) < p->npids) {
+			r = memacct_meminfo_read(p->sample, w->src, NULL);
+			sample(p, p->sample, r);
+			p->sample_warm |= r == 0;
+		}
+	}
+	return NULL;
+}
+
+int memacct_procs_set_threads(struct memacct_procs *p, unsigned n)
+{
+	assert_return(p, -EINVAL);
+	assert_return(n <= THREADS_MAX, -EINVAL);
+	if (n == 0) {
+		long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+		n = online < 1 ? 1 : online > THREADS_MAX ? THREADS_MAX : (unsigned)online;
+	}
+	p->threads = n;
+	return 0;
+}
+
+/*
+ * Ready workers 0..@n-1 to read @src: worker 0 is the caller's source and
+ * the handle's usage, the others keep their own from scan to scan while the
+ * root and its properties stay the same. A kept source holds its root open,
+ * so a root with the same device and inode is the same directory. Returns
+ * how many workers are ready, >= 1: a worker that cannot have a source
+ * (out of fds or memory) leaves its share to the others; or -ENOMEM.
+ */
+static int prepare(struct memacct_procs *p, struct memacct_source *src, unsigned n)
+{
+	struct memacct_source_opts opts = { .sz = sizeof(opts) };
+	uint64_t ps = 0, ncpus = 0;
+	struct stat st;
+	unsigned ready = 1;
+	int fd;
+
+	if (n > p->nw) {
+		struct worker *w = realloc(p->w, n * sizeof(*w));
+
+		if (!w)
+			return -ENOMEM;
+		memset(w + p->nw, 0, (n - p->nw) * sizeof(*w));
+		p->w = w;
+		p->nw = n;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		p->w[i].p = p;
+		p->w[i].err = 0;
+	}
+	p->w[0].src = src;
+	p->w[0].u = p->u;
+	if (n == 1)
+		return 1;
+
+	fd = source_openat(src, ".", O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return 1;
+	if (fstat(fd, &st) < 0)
+		goto out;
+	(void)memacct_source_get(src, MEMACCT_SOURCE_PAGE_SIZE, &ps);
+	(void)memacct_source_get(src, MEMACCT_SOURCE_NCPUS, &ncpus);
+	if (st.st_dev != p->root_dev || st.st_ino != p->root_ino || ps != p->root_page_size ||
+	    ncpus != p->root_ncpus) {
+		for (unsigned i = 1; i < p->nw; i++) {
+			p->w[i].src = memacct_source_free(p->w[i].src);
+			p->w[i].warm = false;
+		}
+		p->root_dev = st.st_dev;
+		p->root_ino = st.st_ino;
+		p->root_page_size = ps;
+		p->root_ncpus = ncpus;
+	}
+	opts.page_size = ps;
+	opts.ncpus = ncpus > UINT32_MAX ? 0 : (uint32_t)ncpus;
+	for (; ready < n; ready++) {
+		struct worker *w = &p->w[ready];
+
+		if (!w->u && memacct_usage_new(&w->u) < 0)
+			break;
+		if (!w->src && memacct_source_new_fd(fd, &opts, &w->src) < 0)
+			break;
+	}
+out:
+	close(fd);
+	return (int)ready;
+}
+
+/*
+ * Which worker reads which process varies from scan to scan, and a thread
+ * may get no process at all in a scan (scheduled late). A worker that has
+ * not yet read a process whole reads one now, the first kept one, so that
+ * its buffers are grown in the first scan and a steady state allocates
+ * nothing. The result is dropped. This costs one read per thread, once.
+ */
+static void warm_up(struct memacct_procs *p, struct memacct_source *src, unsigned n)
+{
+	const struct proc *e = NULL;
+	int r;
+
+	/* Likewise the meminfo of the samples, which a short share may not have read. */
+	if (!p->sample_warm) {
+		r = memacct_meminfo_read(p->sample, src, NULL);
+		sample(p, p->sample, r);
+		p->sample_warm = r == 0;
+	}
+	for (size_t i = 0; i < p->n && !e; i++)
+		if (!p->v[i].partial)
+			e = &p->v[i];
+	if (!e)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		struct worker *w = &p->w[i];
+
+		if (!w->warm && memacct_usage_read(w->u, w->src, e->pid, 0, NULL) == 0)
+			w->warm = true;
+	}
+}
+
+/*
+ * Run workers 1..@n-1 on threads of their own and worker 0 on the caller's,
+ * then join them. The threads block every signal: the caller's handlers run
+ * where they expect. A thread that cannot be created leaves its share to the
+ * others. Returns the first error of a worker.
+ */
+static int run(struct memacct_procs *p, unsigned n)
+{
+	sigset_t all, old;
+	unsigned started = 1;
+	int r = 0;
+
+	atomic_store_explicit(&p->next, 0, memory_order_relaxed);
+	atomic_store_explicit(&p->stop, false, memory_order_relaxed);
+	if (n > 1) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		for (; started < n; started++)
+			if (pthread_create(&p->w[started].tid, NULL, work, &p->w[started]))
+				break;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	work(&p->w[0]);
+	for (unsigned i = 1; i < started; i++)
+		pthread_join(p->w[i].tid, NULL);
+	for (unsigned i = 0; i < started; i++)
+		if (p->w[i].err < 0 && r == 0)
+			r = p->w[i].err;
+	return r;
+}
+
+/* Drop the pids of @p->kthreads from the list, counting them: neither is read. */
+static void drop_kthreads(struct memacct_procs *p)
+{
+	size_t k = 0, out = 0;
+
+	for (size_t i = 0; i < p->npids; i++) {
+		while (k < p->nkthreads && p->kthreads[k] < p->pids[i])
+			k++;
+		if (k < p->nkthreads && p->kthreads[k] == p->pids[i]) {
+			p->skipped[MEMACCT_PROCS_KERNEL_THREAD]++;
+			continue;
+		}
+		p->pids[out++] = p->pids[i];
+	}
+	p->npids = out;
+}
+
+/* Count the fates of the slots and pack the kept ones to the front, in pid order. */
+static void gather(struct memacct_procs *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->npids; i++) {
+		const struct proc *e = &p->v[i];
+
+		if (e->fate != KEPT) {
+			p->skipped[e->fate]++;
+			continue;
+		}
+		if (e->partial)
+			p->partial++;
+		if (n != i)
+			p->v[n] = *e;
+		n++;
+	}
+	p->n = n;
 }
 
 int memacct_procs_read(struct memacct_procs *p, struct memacct_source *src, uint32_t flags,
 		       struct memacct_diag *diag)
 {
-	uint32_t uflags = flags & MEMACCT_PROCS_CHEAP ? MEMACCT_USAGE_CHEAP : 0;
 	uint64_t start;
-	size_t k = 0, nread = 0;
+	unsigned n;
 	int r;
 
 	assert_return(p && src, -EINVAL);
 	assert_return(!(flags & ~(uint32_t)MEMACCT_PROCS_CHEAP), -EINVAL);
 	reset(p);
+	p->uflags = flags & MEMACCT_PROCS_CHEAP ? MEMACCT_USAGE_CHEAP : 0;
 
 	start = now_ns();
 	p->mi_err[0] = memacct_meminfo_read(p->mi[0], src, NULL);
@@ -453,19 +709,22 @@ int memacct_procs_read(struct memacct_procs *p, struct memacct_source *src, uint
 	if (r < 0)
 		goto oom;
 	sort_pids(p->kthreads, p->nkthreads);
-	for (size_t i = 0; i < p->npids; i++) {
-		while (k < p->nkthreads && p->kthreads[k] < p->pids[i])
-			k++;
-		if (k < p->nkthreads && p->kthreads[k] == p->pids[i]) {
-			p->skipped[MEMACCT_PROCS_KERNEL_THREAD]++;
-			continue;
-		}
-		r = scan_one(p, src, p->pids[i], uflags);
-		if (r < 0)
-			goto oom;
-		if (++nread % SAMPLE_EVERY == 0 && i + 1 < p->npids)
-			sample(p, p->sample, memacct_meminfo_read(p->sample, src, NULL));
-	}
+	drop_kthreads(p);
+	r = reserve(p, p->npids);
+	if (r < 0)
+		goto oom;
+	n = p->threads;
+	if (n > p->npids)
+		n = p->npids > 0 ? (unsigned)p->npids : 1;
+	r = prepare(p, src, n);
+	if (r < 0)
+		goto oom;
+	n = (unsigned)r;
+	r = run(p, n);
+	if (r < 0)
+		goto oom;
+	gather(p);
+	warm_up(p, src, n);
 	p->mi_err[1] = memacct_meminfo_read(p->mi[1], src, NULL);
 	sample(p, p->mi[1], p->mi_err[1]);
 	p->duration_ns = now_ns() - start;

@@ -2,8 +2,10 @@
 /*
  * The system scan (lib/procs.c): the live /proc against direct reads, a
  * made-up tree with known processes and every way of being skipped, and
- * scans while processes come and go.
+ * scans while processes come and go; with several threads, the same
+ * results as with one.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -15,6 +17,7 @@
 #include "test-util.h"
 #include "test-alloc.h"
 #include <memacct/memacct.h>
+#include "procs-internal.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -603,6 +606,327 @@ static void test_partial(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* --- threads ------------------------------------------------------------- */
+
+/* Every observable of two scans is the same: rows, counts, totals, meminfo, X. */
+static void assert_same_scan(const struct memacct_procs *a, const struct memacct_procs *b)
+{
+	int n = memacct_procs_count(a), ra, rb;
+	uint64_t va, vb, wa, wb;
+	size_t la, lb;
+	int64_t xa, xb;
+
+	assert_int_equal(memacct_procs_count(b), n);
+	for (uint32_t r = MEMACCT_PROCS_VANISHED; r <= MEMACCT_PROCS_FAILED; r++)
+		assert_int_equal(memacct_procs_count_skipped(b, r), memacct_procs_count_skipped(a, r));
+	assert_int_equal(memacct_procs_count_partial(b), memacct_procs_count_partial(a));
+	for (int i = 0; i < n; i++) {
+		const char *ca, *cb;
+		uint32_t ua = 0, ub = 0;
+		int pa, pb;
+
+		assert_int_equal(memacct_procs_get_pid(a, (size_t)i, &pa), 0);
+		assert_int_equal(memacct_procs_get_pid(b, (size_t)i, &pb), 0);
+		assert_int_equal(pb, pa);
+		assert_int_equal(memacct_procs_get_comm(a, (size_t)i, &ca), 0);
+		assert_int_equal(memacct_procs_get_comm(b, (size_t)i, &cb), 0);
+		assert_string_equal(cb, ca);
+		ra = memacct_procs_get_uid(a, (size_t)i, &ua);
+		assert_int_equal(memacct_procs_get_uid(b, (size_t)i, &ub), ra);
+		assert_int_equal(ub, ua);
+		assert_int_equal(memacct_procs_is_partial(b, (size_t)i),
+				 memacct_procs_is_partial(a, (size_t)i));
+		for (size_t k = 0; k < ARRAY_SIZE(all_keys); k++) {
+			va = vb = 0;
+			ra = memacct_procs_get(a, (size_t)i, all_keys[k], &va);
+			assert_int_equal(memacct_procs_get(b, (size_t)i, all_keys[k], &vb), ra);
+			assert_u64_equal(vb, va);
+		}
+		for (unsigned x = 0; x < PROCS_NX; x++) {
+			va = vb = 0;
+			ra = procs_get_extra(a, (size_t)i, x, &va);
+			assert_int_equal(procs_get_extra(b, (size_t)i, x, &vb), ra);
+			assert_u64_equal(vb, va);
+		}
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(all_keys); k++) {
+		va = vb = 0;
+		la = lb = 0;
+		ra = memacct_procs_get_total(a, all_keys[k], &va, &la);
+		assert_int_equal(memacct_procs_get_total(b, all_keys[k], &vb, &lb), ra);
+		assert_u64_equal(vb, va);
+		assert_int_equal(lb, la);
+	}
+	for (unsigned x = 0; x < PROCS_NX; x++) {
+		va = vb = 0;
+		la = lb = 0;
+		ra = procs_get_extra_total(a, x, &va, &la);
+		assert_int_equal(procs_get_extra_total(b, x, &vb, &lb), ra);
+		assert_u64_equal(vb, va);
+		assert_int_equal(lb, la);
+	}
+	for (uint32_t key = 1; key < 200; key++) {
+		va = vb = wa = wb = 0;
+		ra = memacct_procs_get_meminfo_range(a, key, &va, &wa);
+		assert_int_equal(memacct_procs_get_meminfo_range(b, key, &vb, &wb), ra);
+		assert_u64_equal(vb, va);
+		assert_u64_equal(wb, wa);
+	}
+	xa = xb = 0;
+	la = lb = 0;
+	ra = memacct_procs_get_unaccounted(a, NULL, &xa, &la);
+	rb = memacct_procs_get_unaccounted(b, NULL, &xb, &lb);
+	assert_int_equal(rb, ra);
+	assert_true(xb == xa);
+	assert_int_equal(lb, la);
+}
+
+/*
+ * A tree of @n pids, 1000 + 7 j: the processes of report-12procs and of
+ * proc-anon-64m and proc-mlock-32m in turn (@same: proc-anon-64m's alone),
+ * and one in six of them skipped for a reason: an empty dir (vanished), a
+ * status that does not parse (failed), a kernel thread's status. Counts
+ * what a scan must find.
+ */
+struct big {
+	struct tree t;
+	int kept, vanished, failed, kthreads;
+};
+
+static void make_big_tree(struct big *b, int n, bool same)
+{
+	struct {
+		char fix[64];
+		int pid;
+	} srcs[32];
+	size_t nsrcs = 0;
+	char from[512], to[256];
+	struct dirent *d;
+	DIR *dir;
+
+	memset(b, 0, sizeof(*b));
+	snprintf(from, sizeof(from), "%s/report-12procs/proc", MEMACCT_FIXTURES);
+	dir = opendir(from);
+	assert_non_null(dir);
+	while ((d = readdir(dir)) && nsrcs < ARRAY_SIZE(srcs) - 2) {
+		int pid = atoi(d->d_name);
+
+		/* pid 2 there is kthreadd: a kernel thread, as the others of kind 3 */
+		if (pid > 2) {
+			snprintf(srcs[nsrcs].fix, sizeof(srcs[nsrcs].fix), "report-12procs");
+			srcs[nsrcs++].pid = pid;
+		}
+	}
+	closedir(dir);
+	assert_true(nsrcs >= 8);
+	snprintf(srcs[nsrcs].fix, sizeof(srcs[nsrcs].fix), "proc-anon-64m");
+	srcs[nsrcs].pid = fixture_pid("proc-anon-64m");
+	nsrcs++;
+	snprintf(srcs[nsrcs].fix, sizeof(srcs[nsrcs].fix), "proc-mlock-32m");
+	srcs[nsrcs].pid = fixture_pid("proc-mlock-32m");
+	nsrcs++;
+
+	snprintf(b->t.root, sizeof(b->t.root), "/tmp/memacct-test-procs-XXXXXX");
+	assert_non_null(mkdtemp(b->t.root));
+	snprintf(b->t.proc, sizeof(b->t.proc), "%s/proc", b->t.root);
+	assert_int_equal(mkdir(b->t.proc, 0755), 0);
+	snprintf(from, sizeof(from), "%s/report-12procs/proc/meminfo", MEMACCT_FIXTURES);
+	snprintf(to, sizeof(to), "%s/meminfo", b->t.proc);
+	copy(from, to);
+	add_file(&b->t, "../MANIFEST", "page_size: 4096\ncpus: 2\n");
+	for (int j = 0; j < n; j++) {
+		int pid = 1000 + 7 * j;
+		char name[32];
+
+		switch (j % 6) {
+		case 1:
+			snprintf(name, sizeof(name), "%d", pid);
+			add_dir(&b->t, name);
+			b->vanished++;
+			break;
+		case 3:
+			snprintf(name, sizeof(name), "%d", pid);
+			add_dir(&b->t, name);
+			snprintf(name, sizeof(name), "%d/status", pid);
+			add_file(&b->t, name, kthread_status);
+			b->kthreads++;
+			break;
+		case 5:
+			snprintf(name, sizeof(name), "%d", pid);
+			add_dir(&b->t, name);
+			snprintf(name, sizeof(name), "%d/status", pid);
+			add_file(&b->t, name, "Name:\tbroken\nVmSize:\tlots kB\n");
+			b->failed++;
+			break;
+		default:
+			if (same)
+				add_fixture_pid(&b->t, pid, srcs[nsrcs - 2].fix, srcs[nsrcs - 2].pid);
+			else
+				add_fixture_pid(&b->t, pid, srcs[(size_t)j % nsrcs].fix,
+						srcs[(size_t)j % nsrcs].pid);
+			b->kept++;
+		}
+	}
+}
+
+/* Scan @root with @ref single-threaded, then with @pt at each thread count: the same. */
+static void check_threads_on(const char *root, struct memacct_procs *ref,
+			     struct memacct_procs *pt)
+{
+	static const unsigned counts[] = { 1, 2, 3, 8, 1024 };
+	static const uint32_t flags[] = { 0, MEMACCT_PROCS_CHEAP };
+	struct memacct_source *src, *src2;
+
+	assert_int_equal(memacct_source_new(root, NULL, &src), 0);
+	assert_int_equal(memacct_source_new(root, NULL, &src2), 0);
+	for (size_t f = 0; f < ARRAY_SIZE(flags); f++) {
+		assert_int_equal(memacct_procs_read(ref, src, flags[f], NULL), 0);
+		assert_consistent(ref);
+		for (size_t c = 0; c < ARRAY_SIZE(counts); c++) {
+			assert_int_equal(memacct_procs_set_threads(pt, counts[c]), 0);
+			/* twice: the second with the threads' kept readers, through another source */
+			assert_int_equal(memacct_procs_read(pt, src, flags[f], NULL), 0);
+			assert_same_scan(ref, pt);
+			assert_int_equal(memacct_procs_read(pt, src2, flags[f], NULL), 0);
+			assert_same_scan(ref, pt);
+		}
+	}
+	memacct_source_free(src2);
+	memacct_source_free(src);
+}
+
+static void test_threads_fixtures(void **state)
+{
+	static const char *const fixtures[] = {
+		"report-12procs", "proc-anon-64m", "proc-cow-64m-x4", "proc-hugetlb-8x2m",
+		"proc-mlock-32m", "proc-shared-file-64m-x3", "proc-shmem-64m-x2", "proc-thp-64m",
+		"proc-vmas-1000",
+	};
+	struct memacct_procs *ref, *pt;
+	char root[512];
+	struct tree t;
+	struct big b;
+
+	(void)state;
+	assert_int_equal(memacct_procs_new(&ref), 0);
+	assert_int_equal(memacct_procs_new(&pt), 0);
+	/* One threaded handle across every root: its readers follow the root. */
+	for (size_t i = 0; i < ARRAY_SIZE(fixtures); i++) {
+		snprintf(root, sizeof(root), "%s/%s/proc", MEMACCT_FIXTURES, fixtures[i]);
+		check_threads_on(root, ref, pt);
+		assert_true(memacct_procs_count(ref) > 0);
+	}
+
+	make_tree(&t);
+	check_threads_on(t.proc, ref, pt);
+	assert_int_equal(memacct_procs_count(pt), 2);
+	remove_tree(&t);
+
+	/* The last root removed, another one: the threads read the new one, not the old. */
+	make_big_tree(&b, 300, false);
+	check_threads_on(b.t.proc, ref, pt);
+	assert_int_equal(memacct_procs_read(pt, NULL, 0, NULL), -EINVAL);
+	for (unsigned n = 1; n <= 4; n++) {
+		struct memacct_source *src;
+
+		assert_int_equal(memacct_source_new(b.t.proc, NULL, &src), 0);
+		assert_int_equal(memacct_procs_set_threads(pt, n), 0);
+		assert_int_equal(memacct_procs_read(pt, src, 0, NULL), 0);
+		assert_int_equal(memacct_procs_count(pt), b.kept);
+		assert_int_equal(memacct_procs_count_skipped(pt, MEMACCT_PROCS_VANISHED), b.vanished);
+		assert_int_equal(memacct_procs_count_skipped(pt, MEMACCT_PROCS_FAILED), b.failed);
+		assert_int_equal(memacct_procs_count_skipped(pt, MEMACCT_PROCS_KERNEL_THREAD),
+				 b.kthreads);
+		assert_int_equal(memacct_procs_count_skipped(pt, MEMACCT_PROCS_DENIED), 0);
+		memacct_source_free(src);
+	}
+	remove_tree(&b.t);
+
+	assert_int_equal(memacct_procs_set_threads(NULL, 2), -EINVAL);
+	assert_int_equal(memacct_procs_set_threads(pt, 1025), -EINVAL);
+	assert_int_equal(memacct_procs_set_threads(pt, 0), 0);
+	memacct_procs_free(pt);
+	memacct_procs_free(ref);
+}
+
+/*
+ * Once grown, a threaded scan of the same tree allocates nothing either.
+ * Which thread reads which process varies, and a thread scheduled late may
+ * read none: the scan grows such a thread's buffers on one process of its
+ * own, so that the first scan grows them all.
+ */
+static void test_threads_noalloc(void **state)
+{
+	struct memacct_source *src;
+	struct memacct_procs *p;
+	unsigned long before;
+	struct big b;
+
+	(void)state;
+	make_big_tree(&b, 300, true);
+	assert_int_equal(memacct_source_new(b.t.proc, NULL, &src), 0);
+	assert_int_equal(memacct_procs_new(&p), 0);
+	assert_int_equal(memacct_procs_set_threads(p, 3), 0);
+	before = allocs;
+	assert_int_equal(memacct_procs_read(p, src, 0, NULL), 0);
+	if (!alloc_counter_live(before)) {
+		memacct_procs_free(p);
+		memacct_source_free(src);
+		remove_tree(&b.t);
+		skip();
+	}
+	for (int i = 0; i < 5; i++) {
+		before = allocs;
+		assert_int_equal(memacct_procs_read(p, src, 0, NULL), 0);
+		assert_int_equal(allocs - before, 0);
+		assert_int_equal(memacct_procs_count(p), b.kept);
+	}
+	memacct_procs_free(p);
+	memacct_source_free(src);
+	remove_tree(&b.t);
+}
+
+/* The live /proc on two threads while processes come and go: never a failure. */
+static void test_threads_churn(void **state)
+{
+	struct memacct_source *src;
+	struct memacct_procs *p;
+	pid_t spawner;
+	int status;
+
+	(void)state;
+	assert_int_equal(memacct_source_new(NULL, NULL, &src), 0);
+	assert_int_equal(memacct_procs_new(&p), 0);
+	assert_int_equal(memacct_procs_set_threads(p, 2), 0);
+	spawner = start_spawner();
+	for (int i = 0; i < 30; i++) {
+		int n, self;
+
+		assert_int_equal(memacct_procs_read(p, src, i % 3 ? 0 : MEMACCT_PROCS_CHEAP, NULL), 0);
+		n = memacct_procs_count(p);
+		assert_true(n > 0);
+		self = find(p, getpid());
+		assert_true(self >= 0);
+		assert_consistent(p);
+		/* A kept process was read whole: status values, and PSS unless partial or CHEAP. */
+		for (int k = 0; k < n; k++) {
+			uint64_t v;
+
+			assert_int_equal(memacct_procs_get(p, (size_t)k, MEMACCT_USAGE_VSS, &v), 0);
+			assert_int_equal(memacct_procs_get(p, (size_t)k, MEMACCT_USAGE_RSS, &v), 0);
+			if (i % 3 && memacct_procs_is_partial(p, (size_t)k) == 0)
+				assert_int_equal(memacct_procs_get(p, (size_t)k, MEMACCT_USAGE_PSS,
+								   &v), 0);
+		}
+		if (i % 3)
+			assert_true(pget(p, self, MEMACCT_USAGE_PSS) > 0);
+	}
+	assert_int_equal(kill(spawner, SIGKILL), 0);
+	assert_int_equal(waitpid(spawner, &status, 0), spawner);
+	memacct_procs_free(p);
+	memacct_source_free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -612,6 +936,9 @@ int main(void)
 		cmocka_unit_test(test_noalloc),
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_threads_fixtures),
+		cmocka_unit_test(test_threads_noalloc),
+		cmocka_unit_test(test_threads_churn),
 	};
 
 	return cmocka_run_group_tests_name("procs", tests, NULL, NULL);

@@ -31,13 +31,23 @@ extern "C" {
  * A process that vanishes never fails the scan.
  *
  * The scan also reads the root's meminfo just before the listing, after
- * every 8 processes and after the last one, so that how much the system
- * moved while the scan ran can be told (memacct_procs_get_meminfo_range()).
+ * every 8 processes the calling thread reads and after the last one, so
+ * that how much the system moved while the scan ran can be told
+ * (memacct_procs_get_meminfo_range()).
+ *
+ * The processes may be read by several threads at once
+ * (memacct_procs_set_threads()): the threads are created inside
+ * memacct_procs_read() and joined before it returns, block every signal,
+ * and each reads its share of the pids into the pid's own slot, so the
+ * processes kept, their order and the counts are those a single thread
+ * would give of the same tree. Only the moments at which the processes are
+ * read differ. The default is one thread: the calling one.
  *
  * A handle is refilled by each memacct_procs_read(); once its arrays and
- * parsers have grown to fit a system, refilling allocates nothing. Names and
- * models returned are borrowed: valid until the next read or free of the
- * handle. Not shareable across threads while it is read.
+ * parsers (one set per thread) have grown to fit a system, refilling
+ * allocates nothing, as long as @src stays a source over the same root.
+ * Names and models returned are borrowed: valid until the next read or free
+ * of the handle. A handle is not shareable across threads while it is read.
  */
 struct memacct_procs;
 
@@ -77,6 +87,20 @@ MEMACCT_API struct memacct_procs *memacct_procs_free(struct memacct_procs *p);
  */
 MEMACCT_API int memacct_procs_read(struct memacct_procs *p, struct memacct_source *src,
 				   uint32_t flags, struct memacct_diag *diag);
+
+/**
+ * @brief How many threads the next memacct_procs_read() of @p reads the
+ * processes with, the calling thread included.
+ * @param n 1 (the default): the calling thread alone; 0: the number of
+ *        online CPUs (sysconf(_SC_NPROCESSORS_ONLN)); at most 1024. A scan
+ *        uses no more threads than there are processes to read, and goes on
+ *        with fewer when a thread or its reader (a file descriptor on the
+ *        root) cannot be had. Each thread beyond the first keeps a source
+ *        over the root of the last scan, hence one open fd, until the
+ *        handle is freed or scans another root.
+ * @return 0; -EINVAL for a NULL @p or @n over 1024.
+ */
+MEMACCT_API int memacct_procs_set_threads(struct memacct_procs *p, unsigned n);
 
 /** @brief The number of processes kept (partial ones included), >= 0; -EINVAL. */
 MEMACCT_API int memacct_procs_count(const struct memacct_procs *p);
@@ -146,8 +170,8 @@ MEMACCT_API int memacct_procs_get_meminfo(const struct memacct_procs *p, uint32_
 /**
  * @brief The lowest and the highest value that meminfo key @key
  * (MEMACCT_MEMINFO_*) took over the meminfo reads of the last scan (before
- * the listing, every 8 processes, after the last one): how far it moved
- * while the processes were read one after another.
+ * the listing, every 8 processes of the calling thread, after the last
+ * one): how far it moved while the processes were read.
  * @return 0; -ENOENT when no read gave it; -EOPNOTSUPP for an unknown key;
  *         -EINVAL.
  */

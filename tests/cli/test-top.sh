@@ -220,4 +220,16 @@ expect_rc 0 help top
 expect_rc 0 --help
 check "global --help lists top" grep -qE '^  top +' "$tmp/out"
 
+# --threads: the same ranking and totals whatever the count (duration aside)
+r12=$(fixture report-12procs)
+expect_rc 0 top --root "$r12" --format json --limit 0 --threads 1
+jq -S 'del(.duration_ns, .duration_us)' "$tmp/out" >"$tmp/t1.json"
+for n in 2 3 8; do
+	expect_rc 0 top --root "$r12" --format json --limit 0 --threads "$n"
+	jq -S 'del(.duration_ns, .duration_us)' "$tmp/out" >"$tmp/tn.json"
+	check "top --threads $n: the output of --threads 1" cmp -s "$tmp/t1.json" "$tmp/tn.json"
+done
+expect_rc 2 top --threads -1
+expect_rc 2 top --threads x
+
 finish
