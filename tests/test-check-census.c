@@ -553,7 +553,8 @@ static bool same(const struct memacct_census *a, const struct memacct_census *b,
 static void test_live(void **state)
 {
 	struct memacct_source *src = NULL;
-	int quiet = 0;
+	int quiet = 0, quiet_scans = 0;
+	bool holds = false;
 
 	(void)state;
 	if (geteuid() != 0 || access("/proc/kpageflags", R_OK) != 0)
@@ -597,11 +598,16 @@ static void test_live(void **state)
 			assert_true(v.status[i] != MEMACCT_CHECK_SKIPPED);
 			show(&v, i);
 		}
+		/*
+		 * Quiet by these measures, a busy machine (a CI job running other
+		 * tests) can still map and unmap page cache during the walk: such a
+		 * scan is taken again, and one quiet scan that holds is the proof.
+		 */
 		if (quiet) {
-			assert_int_not_equal(v.status[idx("pages.mapped_vs_meminfo")],
-					     MEMACCT_CHECK_VIOLATED);
-			assert_int_not_equal(v.status[idx("pages.shmem_vs_meminfo")],
-					     MEMACCT_CHECK_VIOLATED);
+			quiet_scans++;
+			holds = v.status[idx("pages.mapped_vs_meminfo")] != MEMACCT_CHECK_VIOLATED &&
+				v.status[idx("pages.shmem_vs_meminfo")] != MEMACCT_CHECK_VIOLATED;
+			quiet = holds;
 		}
 		memacct_snapshot_free(snap);
 		memacct_census_free(c);
@@ -612,8 +618,10 @@ static void test_live(void **state)
 		memacct_zoneinfo_free(zi);
 	}
 	memacct_source_free(src);
-	if (!quiet)
+	if (!quiet_scans)
 		skip();
+	if (!holds)
+		fail_msg("Mapped or Shmem violated in each of %d quiet scans", quiet_scans);
 }
 
 int main(void)
