@@ -90,8 +90,11 @@ compare system
 # so check on it cannot tell how far meminfo moved while they were read (it says so), and
 # the kernel refused some files that live make a process "partial" (MANIFEST denied:), which
 # the tree cannot tell from absent ones.
-awk '!($1 ~ /^0\/system\./ && ($2 == "caveat" || $4 == "caveat"))' "$tmp/system.differ" \
-	>"$tmp/system.differ.new"
+# Also numa.nodes_sum: six counters of two files, each a sum of per-CPU deltas; under a CI
+# job's load they drift past the per-CPU allowance between two reads now and then, live or
+# captured (seen once in the capture of a machine running the ASan suite).
+awk '!($1 ~ /^0\/system\./ && ($2 == "caveat" || $4 == "caveat")) && $1 != "0/numa.nodes_sum"' \
+	"$tmp/system.differ" >"$tmp/system.differ.new"
 mv "$tmp/system.differ.new" "$tmp/system.differ"
 n=$("$CLI" check --list --system | grep -c '^[a-z]')
 check "--system: all $n identities compared (got $(wc -l <"$tmp/system.joined"))" \
