@@ -825,24 +825,6 @@ static void json_ids(struct json *j, const struct results *res, uint32_t status,
 	json_array_end(j);
 }
 
-static void json_kv_i64_or_null(struct json *j, const char *key, bool have, int64_t v)
-{
-	json_key(j, key);
-	if (have)
-		json_i64(j, v);
-	else
-		json_null(j);
-}
-
-static void json_kv_str_or_null(struct json *j, const char *key, const char *s)
-{
-	json_key(j, key);
-	if (s)
-		json_str(j, s);
-	else
-		json_null(j);
-}
-
 static void json_unaccounted(struct json *j, const struct report *rp)
 {
 	json_key(j, "unaccounted");

@@ -331,15 +331,6 @@ static void json_value(struct json *j, const struct row *r, size_t c)
 		json_null(j);
 }
 
-static void json_kv_str_or_null(struct json *j, const char *key, const char *s)
-{
-	json_key(j, key);
-	if (s)
-		json_str(j, s);
-	else
-		json_null(j);
-}
-
 static void print_json(const struct top *t, size_t limit)
 {
 	size_t lacking[NCOLS], shown = limit && limit < t->nrows ? limit : t->nrows;

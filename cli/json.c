@@ -193,3 +193,21 @@ void json_kv_bool(struct json *j, const char *key, bool v)
 	json_key(j, key);
 	json_bool(j, v);
 }
+
+void json_kv_str_or_null(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	if (s)
+		json_str(j, s);
+	else
+		json_null(j);
+}
+
+void json_kv_i64_or_null(struct json *j, const char *key, bool have, int64_t v)
+{
+	json_key(j, key);
+	if (have)
+		json_i64(j, v);
+	else
+		json_null(j);
+}

@@ -40,6 +40,9 @@ void json_kv_str(struct json *j, const char *key, const char *s);
 void json_kv_u64(struct json *j, const char *key, uint64_t v);
 void json_kv_i64(struct json *j, const char *key, int64_t v);
 void json_kv_bool(struct json *j, const char *key, bool v);
+/* An absent value is null, never 0: @s NULL, or @have false. */
+void json_kv_str_or_null(struct json *j, const char *key, const char *s);
+void json_kv_i64_or_null(struct json *j, const char *key, bool have, int64_t v);
 
 /* Write @s as a quoted, escaped JSON string (no separators). */
 void json_write_string(FILE *f, const char *s);
