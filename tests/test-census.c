@@ -948,10 +948,16 @@ static void test_threads_few_chunks(void **state)
 	assert_u64_equal(get(one, MEMACCT_CENSUS_TOTAL), (2 * CHUNK_ENTRIES + 112) * (uint64_t)PS);
 	assert_u64_equal(get(one, MEMACCT_CENSUS_BUDDY_HEADS), 2 * PS);
 	assert_u64_equal(get(one, MEMACCT_CENSUS_LRU_ACTIVE), 5 * PS);
-	/* Grown: the threads' buffers and tables are kept, a next read allocates nothing. */
+	/*
+	 * Grown: the threads' buffers and tables are kept, a next read allocates
+	 * nothing of its own. glibc's pthread_create() may allocate a new
+	 * thread's TLS vector when its stack cache misses (seen under load: one
+	 * per thread), so up to one allocation per thread is glibc's; a census
+	 * that regrew its buffers would make three per thread.
+	 */
 	before = allocs;
 	assert_int_equal(memacct_census_read(many, src, MEMACCT_CENSUS_CGROUPS, NULL), 0);
-	assert_int_equal((int)(allocs - before), 0);
+	assert_true(allocs - before <= used[2]);
 	memacct_source_free(src);
 	capture_remove(&cap);
 
