@@ -42,6 +42,11 @@ void help_capture(FILE *f)
 	      "      --pages: the entries of exactly the page frames (PFNs) those pagemaps\n"
 	      "      map; --census: kpageflags and kpagecount of every PFN (kpagecgroup\n"
 	      "      still of the --pages PFNs only)\n"
+	      "  DIR/meminfo.scan\n"
+	      "      with processes from a live root: meminfo as read after every 8th\n"
+	      "      process and after the last, each text ended by an empty line; how\n"
+	      "      far meminfo moved while the processes were read, which check on\n"
+	      "      the tree allows for as it does live\n"
 	      "  DIR/MANIFEST\n"
 	      "      where, when and how it was captured (below)\n"
 	      "Every text file kept is one read of it (one read() of the whole file where\n"
@@ -112,6 +117,7 @@ void help_capture(FILE *f)
 	      "  pages: the --pages processes            vanished: exited meanwhile\n"
 	      "  unsteady: changed on every try          denied: PID/FILE or FILE refused\n"
 	      "  census_pfns: FIRST-END (hexadecimal, END excluded) with --census\n"
+	      "  meminfo_scan: N, the meminfo texts in DIR/meminfo.scan\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  0  captured\n"
@@ -196,6 +202,8 @@ struct capture {
 	uint64_t t0, t1;
 	uint64_t bytes;		/* of every file written */
 	uint64_t kpage_end;	/* the end of the kpage* files */
+	char *scan;		/* meminfo.scan: the meminfo texts read among the processes */
+	size_t scan_len, scan_cap, nscan;
 };
 
 static uint64_t mono_us(void)
@@ -1022,6 +1030,36 @@ static bool probe_rollup(struct capture *c, int pid, char **probe, size_t *len)
  */
 #define STEADY_TRIES 4
 
+/* A process is read between two meminfo reads this many apart, as in a live scan. */
+#define SCAN_EVERY 8
+
+/*
+ * Append the root's meminfo to meminfo.scan: the tree keeps one meminfo, read
+ * before its processes, and check on it allows for how far meminfo moved
+ * while they were read only when it can see that (procs.c sample_captured()).
+ */
+static int sample_meminfo(struct capture *c)
+{
+	const char *buf;
+	size_t len;
+	int r;
+
+	r = memacct_source_read_file(c->src, "meminfo", &buf, &len);
+	if (r < 0) {
+		cli_diag(c->cli->root, "meminfo", r, NULL);
+		return EXIT_READ;
+	}
+	if (grow((void **)&c->scan, &c->scan_cap, c->scan_len + len + 2, 1) < 0)
+		return oom();
+	memcpy(c->scan + c->scan_len, buf, len);
+	c->scan_len += len;
+	if (len && buf[len - 1] != '\n')
+		c->scan[c->scan_len++] = '\n';
+	c->scan[c->scan_len++] = '\n';
+	c->nscan++;
+	return EXIT_OK;
+}
+
 static int capture_process(struct capture *c, struct target *t)
 {
 	size_t nfiles = c->nfiles, norder = c->norder, ndenied = c->ndenied, plen = 0;
@@ -1267,6 +1305,24 @@ static size_t captured(const struct capture *c)
 	return n;
 }
 
+static int write_scan(struct capture *c)
+{
+	int fd, r;
+
+	if (!c->nscan)
+		return EXIT_OK;
+	fd = openat(c->proc_fd, "../meminfo.scan", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	r = fd < 0 ? -errno : write_all(fd, c->scan, c->scan_len);
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0) {
+		cli_err("%s/meminfo.scan: %s", c->stage, strerror(-r));
+		return EXIT_READ;
+	}
+	c->bytes += c->scan_len;
+	return EXIT_OK;
+}
+
 static int write_manifest(struct capture *c)
 {
 	char when[32], path[4096 + 16];
@@ -1341,6 +1397,8 @@ static int write_manifest(struct capture *c)
 	if (c->census)
 		fprintf(f, "census_pfns: %" PRIx64 "-%" PRIx64 "\n", c->pfn_first,
 			c->pfn_end && c->pfn_end < c->kpage_end ? c->pfn_end : c->kpage_end);
+	if (c->nscan)
+		fprintf(f, "meminfo_scan: %zu\n", c->nscan);
 	if (ferror(f) | (fclose(f) != 0)) {
 		cli_err("%s: write error", path);
 		return EXIT_READ;
@@ -1601,8 +1659,11 @@ static int run(struct capture *c)
 	r = capture_system(c);
 	if (r == EXIT_OK)
 		r = capture_kernel(c);
-	for (size_t i = 0; i < c->ntargets && r == EXIT_OK; i++)
+	for (size_t i = 0; i < c->ntargets && r == EXIT_OK; i++) {
 		r = capture_process(c, &c->targets[i]);
+		if (r == EXIT_OK && c->live && ((i + 1) % SCAN_EVERY == 0 || i + 1 == c->ntargets))
+			r = sample_meminfo(c);
+	}
 	if (r == EXIT_OK && pages)
 		r = capture_kpages(c);
 	c->t1 = mono_us();
@@ -1614,6 +1675,8 @@ static int run(struct capture *c)
 		return EXIT_READ;
 	}
 	r = write_held(c);
+	if (r == EXIT_OK)
+		r = write_scan(c);
 	if (r == EXIT_OK)
 		r = write_manifest(c);
 	if (r == EXIT_OK)
@@ -1656,6 +1719,7 @@ int cmd_capture(struct cli *cli, int argc, char **argv)
 	free(c.unsteady);
 	free(c.pfns);
 	free(c.buf);
+	free(c.scan);
 	free(c.targets);
 	memacct_source_free(c.src);
 	return r;

@@ -158,6 +158,11 @@ static void scan_note(struct check_run *r, const char *what, uint64_t by)
 		check_reason_add(r, "; the scan is not one instant: %s moved by up to %s over the "
 				 "meminfo reads before, during and after it", what,
 				 check_fmt_bytes(a, sizeof(a), by));
+	else if (procs_captured_samples(ps))
+		check_reason_add(r, "; the capture was not one instant: %s moved by up to %s over "
+				 "the %zu meminfo reads it made while it read the processes "
+				 "(meminfo.scan)", what, check_fmt_bytes(a, sizeof(a), by),
+				 procs_captured_samples(ps));
 	else
 		check_reason_add(r, "; the scan is not one instant: a captured tree's processes "
 				 "were captured one after another too, which the tree does not "

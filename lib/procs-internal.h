@@ -21,4 +21,10 @@ hidden int procs_get_extra(const struct memacct_procs *p, size_t i, unsigned x, 
 hidden int procs_get_extra_total(const struct memacct_procs *p, unsigned x, uint64_t *ret_sum,
 				 size_t *ret_lacking);
 
+/*
+ * How many meminfo texts of a capture's meminfo.scan widened the scan's
+ * meminfo ranges (memacct_procs_get_meminfo_range()); 0 for a live root.
+ */
+hidden size_t procs_captured_samples(const struct memacct_procs *p);
+
 #endif

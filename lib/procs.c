@@ -64,6 +64,7 @@ struct memacct_procs {
 	bool sample_warm;		/* sample has been read: its table fits */
 	uint64_t mi_lo[MEMINFO_NKEYS + 1], mi_hi[MEMINFO_NKEYS + 1];
 	bool mi_has[MEMINFO_NKEYS + 1];
+	size_t captured_samples;	/* meminfo reads of a capture's meminfo.scan */
 	struct proc *v;
 	size_t n, cap;
 	int *pids;
@@ -107,6 +108,7 @@ static void reset(struct memacct_procs *p)
 	memset(p->tot_x, 0, sizeof(p->tot_x));
 	p->mi_err[0] = p->mi_err[1] = -ENOENT;
 	memset(p->mi_has, 0, sizeof(p->mi_has));
+	p->captured_samples = 0;
 	p->duration_ns = 0;
 	p->scanned = false;
 }
@@ -166,6 +168,33 @@ static void sample(struct memacct_procs *p, const struct memacct_meminfo *mi, in
 			p->mi_hi[k] = v;
 		p->mi_has[k] = true;
 	}
+}
+
+/*
+ * A captured tree holds one meminfo, read before its processes; a capture
+ * also keeps, in DIR/meminfo.scan beside DIR/proc, the meminfo texts it read
+ * while it read the processes, each ended by an empty line. Their range is
+ * how far meminfo moved while the tree's processes were read, which a scan
+ * of the tree cannot see otherwise. @return how many were read; none when
+ * the file is absent (an older capture, a tree made by hand).
+ */
+static size_t sample_captured(struct memacct_procs *p, struct memacct_source *src)
+{
+	const char *buf, *end, *sep;
+	size_t len, n = 0;
+
+	if (memacct_source_read_file(src, "../meminfo.scan", &buf, &len) < 0)
+		return 0;
+	for (end = buf + len; buf < end; buf = sep + 2) {
+		sep = memmem(buf, (size_t)(end - buf), "\n\n", 2);
+		if (!sep)
+			sep = end - 1;
+		if (memacct_meminfo_parse(p->sample, buf, (size_t)(sep + 1 - buf), NULL) == 0) {
+			sample(p, p->sample, 0);
+			n++;
+		}
+	}
+	return n;
 }
 
 static uint64_t now_ns(void)
@@ -727,6 +756,8 @@ int memacct_procs_read(struct memacct_procs *p, struct memacct_source *src, uint
 	warm_up(p, src, n);
 	p->mi_err[1] = memacct_meminfo_read(p->mi[1], src, NULL);
 	sample(p, p->mi[1], p->mi_err[1]);
+	if (!source_is_live(src))
+		p->captured_samples = sample_captured(p, src);
 	p->duration_ns = now_ns() - start;
 	sum_up(p);
 	p->scanned = true;
@@ -882,6 +913,11 @@ int memacct_procs_get_duration(const struct memacct_procs *p, uint64_t *ret_ns)
 		return -ENOENT;
 	*ret_ns = p->duration_ns;
 	return 0;
+}
+
+size_t procs_captured_samples(const struct memacct_procs *p)
+{
+	return p->captured_samples;
 }
 
 int procs_get_extra(const struct memacct_procs *p, size_t i, unsigned x, uint64_t *ret)

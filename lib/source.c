@@ -44,6 +44,9 @@ struct memacct_source {
 	char *buf;
 	size_t cap;
 	struct cached_fd cache[NCACHED];
+	/* a captured tree: the MANIFEST's denied: paths, NUL-separated, ndenied of them */
+	char *denied;
+	size_t ndenied;
 };
 
 /*
@@ -109,7 +112,46 @@ static int read_all(int fd, bool one_shot, char **buf, size_t *cap, size_t *ret_
 	return 0;
 }
 
-/* Read "MANIFEST" (relative to @dirfd) for page_size and cpus, when present. */
+/*
+ * The MANIFEST's "denied:" line (its text after the colon, @len bytes): the
+ * files the kernel refused to the capture, which it left out. Opening one in
+ * the tree fails with EACCES as it did live, so that a reader tells them from
+ * files the kernel does not have (a process read there is partial, as live,
+ * not vanished).
+ */
+static int read_denied(struct memacct_source *src, const char *p, size_t len)
+{
+	const char *end = p + len;
+	char *q;
+
+	if (src->denied)
+		return 0;	/* the first line wins, as for page_size */
+	src->denied = q = malloc(len + 1);
+	if (!q)
+		return -ENOMEM;
+	while (p < end) {
+		scan_blanks(&p, end);
+		if (p == end)
+			break;
+		while (p < end && *p != ' ' && *p != '\t')
+			*q++ = *p++;
+		*q++ = '\0';
+		src->ndenied++;
+	}
+	return 0;
+}
+
+static bool denied(const struct memacct_source *src, const char *path)
+{
+	const char *d = src->denied;
+
+	for (size_t i = 0; i < src->ndenied; i++, d += strlen(d) + 1)
+		if (!strcmp(d, path))
+			return true;
+	return false;
+}
+
+/* Read "MANIFEST" (relative to @dirfd) for page_size, cpus and denied, when present. */
 static int read_manifest(struct memacct_source *src, int dirfd, const char *path)
 {
 	char *buf = NULL;
@@ -141,6 +183,11 @@ static int read_manifest(struct memacct_source *src, int dirfd, const char *path
 			p += 5;
 			has = &src->has_ncpus;
 			dst = &src->ncpus;
+		} else if (llen >= 7 && !memcmp(line, "denied:", 7)) {
+			r = read_denied(src, line + 7, llen - 7);
+			if (r < 0)
+				goto out;
+			continue;
 		} else {
 			continue;
 		}
@@ -308,6 +355,7 @@ struct memacct_source *memacct_source_free(struct memacct_source *src)
 	if (src->root_fd >= 0)
 		close(src->root_fd);
 	free(src->buf);
+	free(src->denied);
 	free(src);
 	return NULL;
 }
@@ -336,7 +384,11 @@ int memacct_source_get(const struct memacct_source *src, uint32_t key, uint64_t 
 
 int source_openat(const struct memacct_source *src, const char *path, int flags)
 {
-	int fd = openat(src->root_fd, path, flags | O_CLOEXEC);
+	int fd;
+
+	if (src->ndenied && denied(src, path))
+		return -EACCES;
+	fd = openat(src->root_fd, path, flags | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
 }
@@ -353,6 +405,8 @@ static int open_file(struct memacct_source *src, const char *path, bool *ret_cac
 	int fd;
 
 	*ret_cached = false;
+	if (src->ndenied && denied(src, path))
+		return -EACCES;
 	if (src->live && len < sizeof(src->cache[0].name) && !memchr(path, '/', len)) {
 		for (i = 0; i < NCACHED; i++) {
 			if (src->cache[i].fd >= 0 && !strcmp(src->cache[i].name, path)) {

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -441,6 +442,89 @@ static void test_tree(void **state)
 	assert_null(memacct_procs_free(NULL));
 
 	memacct_usage_free(u);
+	memacct_procs_free(p);
+	memacct_source_free(src);
+	remove_tree(&t);
+}
+
+/*
+ * What memacct-cli capture adds beside a tree's proc/: the MANIFEST's denied:
+ * files fail as they did live (a refused smaps_rollup makes the process
+ * partial, not vanished), and the meminfo texts of meminfo.scan widen the
+ * scan's meminfo ranges (how far meminfo moved while the capture read the
+ * processes); a text that does not parse is left out.
+ */
+static void test_tree_capture_extras(void **state)
+{
+	struct memacct_source *src;
+	struct memacct_procs *p;
+	struct tree t;
+	char path[256], mi[192];
+	uint64_t lo, hi, v, mapped;
+	int i;
+
+	(void)state;
+	make_tree(&t);
+	snprintf(path, sizeof(path), "%s/meminfo", t.proc);
+	mapped = kb_field(path, "Mapped");
+	snprintf(path, sizeof(path), "%s/100/smaps_rollup", t.proc);
+	assert_int_equal(unlink(path), 0);
+	add_file(&t, "../MANIFEST", "page_size: 4096\ncpus: 2\n"
+		 "denied: 1/maps  100/smaps_rollup 100/smaps\tvmallocinfo\n");
+	snprintf(mi, sizeof(mi), "MemTotal: 9 kB\nMapped: %" PRIu64 " kB\n\nMemTotal: 9 kB\n"
+		 "Mapped: x kB\n\nMemTotal: 9 kB\nMapped: %" PRIu64 " kB\nAnonPages: 8 kB\n",
+		 mapped / 1024 - 100, mapped / 1024 + 7);
+	add_file(&t, "../meminfo.scan", mi);
+
+	assert_int_equal(memacct_source_new(t.proc, NULL, &src), 0);
+	assert_int_equal(memacct_procs_new(&p), 0);
+	assert_int_equal(memacct_procs_read(p, src, 0, NULL), 0);
+	assert_int_equal(memacct_procs_count(p), 2);
+	assert_int_equal(memacct_procs_count_skipped(p, MEMACCT_PROCS_VANISHED), 1);
+	assert_int_equal(memacct_procs_count_partial(p), 1);
+	i = find(p, 100);
+	assert_true(i >= 0);
+	assert_true(memacct_procs_is_partial(p, (size_t)i));
+	assert_int_equal(memacct_procs_get(p, (size_t)i, MEMACCT_USAGE_PSS, &v), -ENOENT);
+	assert_int_equal(memacct_procs_get(p, (size_t)i, MEMACCT_USAGE_RSS, &v), 0);
+	snprintf(path, sizeof(path), "%s/100/status", t.proc);
+	assert_u64_equal(v, kb_field(path, "VmRSS"));
+	assert_false(memacct_procs_is_partial(p, (size_t)find(p, 200)));
+
+	assert_int_equal(procs_captured_samples(p), 2);
+	assert_int_equal(memacct_procs_get_meminfo_range(p, MEMACCT_MEMINFO_MAPPED, &lo, &hi), 0);
+	assert_u64_equal(lo, mapped - 100 * 1024);
+	assert_u64_equal(hi, mapped + 7 * 1024);
+	assert_int_equal(memacct_procs_get_meminfo_range(p, MEMACCT_MEMINFO_ANONPAGES, &lo, &hi), 0);
+	assert_u64_equal(lo, 8 * 1024);
+
+	/* The refusals are the source's: every reader sees them. */
+	assert_int_equal(memacct_source_read_file(src, "1/maps", &(const char *){ NULL },
+						  &(size_t){ 0 }), -EACCES);
+	assert_int_equal(memacct_source_read_file(src, "vmallocinfo", &(const char *){ NULL },
+						  &(size_t){ 0 }), -EACCES);
+	assert_int_equal(memacct_source_read_file(src, "100/smaps_rollup", &(const char *){ NULL },
+						  &(size_t){ 0 }), -EACCES);
+	assert_int_equal(memacct_source_read_file(src, "100/status", &(const char *){ NULL },
+						  &(size_t){ 0 }), 0);
+	assert_int_equal(memacct_source_read_file(src, "100/smaps_rollupx", &(const char *){ NULL },
+						  &(size_t){ 0 }), -ENOENT);
+	memacct_procs_free(p);
+	memacct_source_free(src);
+
+	/* Without them, the tree reads as before: the process vanished, one meminfo. */
+	add_file(&t, "../MANIFEST", "page_size: 4096\ncpus: 2\n");
+	snprintf(path, sizeof(path), "%s/../meminfo.scan", t.proc);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(memacct_source_new(t.proc, NULL, &src), 0);
+	assert_int_equal(memacct_procs_new(&p), 0);
+	assert_int_equal(memacct_procs_read(p, src, 0, NULL), 0);
+	assert_int_equal(memacct_procs_count(p), 1);
+	assert_int_equal(memacct_procs_count_skipped(p, MEMACCT_PROCS_VANISHED), 2);
+	assert_int_equal(procs_captured_samples(p), 0);
+	assert_int_equal(memacct_procs_get_meminfo_range(p, MEMACCT_MEMINFO_MAPPED, &lo, &hi), 0);
+	assert_u64_equal(lo, mapped);
+	assert_u64_equal(hi, mapped);
 	memacct_procs_free(p);
 	memacct_source_free(src);
 	remove_tree(&t);
@@ -932,6 +1016,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live_self),
 		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_tree_capture_extras),
 		cmocka_unit_test(test_root_gone),
 		cmocka_unit_test(test_noalloc),
 		cmocka_unit_test(test_churn),

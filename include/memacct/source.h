@@ -22,6 +22,12 @@ extern "C" {
  *   3. for a live procfs root, the running kernel (sysconf), and for CPUs the
  *      "cpuN" lines of ROOT/stat when present.
  * When none applies, memacct_source_get() says -ENOENT for that key.
+ *
+ * A captured tree also reproduces the kernel's refusals: the paths its
+ * MANIFEST's "denied:" line names (PID/FILE or FILE, as memacct-cli capture
+ * writes them) fail to open with -EACCES, as they did live, rather than
+ * -ENOENT, so a process whose smaps_rollup was refused reads as partial in
+ * the tree as it did live, not as vanished.
  */
 struct memacct_source;
 

@@ -67,6 +67,13 @@ check "check --root DIR/proc: the system identities of check --system" test \
 
 M=$tmp/cap/MANIFEST
 manifest() { sed -n "s/^$1: //p" "$M"; }
+check "meminfo.scan: the MANIFEST's meminfo_scan texts, at least one" bash -c \
+	"n=\$(sed -n 's/^meminfo_scan: //p' '$M'); test \"\$n\" -ge 1 &&
+	 test \$(grep -c '^MemTotal:' '$tmp/cap/meminfo.scan') = \"\$n\""
+check "denied files read as refused, not absent: no process of the tree vanished" bash -c \
+	"'$CLI' check --root '$tmp/cap/proc' --system --format json 2>/dev/null |
+	 jq -e '[.results[] | select(.id == \"system.file_rss_ge_mapped\") | .reason |
+		 test(\" 0 vanished\")] == [true]' >/dev/null"
 
 # compare SCOPE: each result of the capture against the two live runs around it. A verdict
 # that was the same before and after the capture must be the capture's; one that changed
@@ -86,10 +93,8 @@ compare()
 compare system
 # Allowed: a system.* sum (every process's Pss, AnonHugePages, ... against meminfo) that is a
 # caveat live and not in the capture. Live, check reads meminfo before, during and after its
-# scan and allows for how far it moved; the tree holds one meminfo, read before its processes,
-# so check on it cannot tell how far meminfo moved while they were read (it says so), and
-# the kernel refused some files that live make a process "partial" (MANIFEST denied:), which
-# the tree cannot tell from absent ones.
+# scan and allows for how far it moved; on the tree it allows for how far meminfo moved while
+# the capture read the processes (DIR/meminfo.scan), a movement of other moments.
 # Also numa.nodes_sum: six counters of two files, each a sum of per-CPU deltas; under a CI
 # job's load they drift past the per-CPU allowance between two reads now and then, live or
 # captured (seen once in the capture of a machine running the ASan suite).

@@ -161,6 +161,12 @@ expect_rc 0 capture "$tmp/live" --pid $$ --state "test-capture"
 check "live --pid: MANIFEST processes: listed" grep -qx "processes: listed" "$tmp/live/MANIFEST"
 check "live MANIFEST has the arch" grep -qx "arch: $(uname -m)" "$tmp/live/MANIFEST"
 check "live status copied" test -s "$tmp/live/proc/$$/status"
+check "live: one meminfo.scan text (after the last of 1 process), said in the MANIFEST" bash -c \
+	"grep -qx 'meminfo_scan: 1' '$tmp/live/MANIFEST' &&
+	 test \$(grep -c '^MemTotal:' '$tmp/live/meminfo.scan') = 1 &&
+	 test \"\$(tail -c 2 '$tmp/live/meminfo.scan' | od -An -c | tr -d ' ')\" = '\\n\\n'"
+check "a tree's capture has no meminfo.scan (no live reads among its processes)" bash -c \
+	"test ! -e '$tmp/every/meminfo.scan' && ! grep -q '^meminfo_scan:' '$tmp/every/MANIFEST'"
 if grep -q '^Name:[[:space:]]*kthreadd$' /proc/2/status 2>/dev/null; then
 	expect_rc 0 capture "$tmp/kthread" --pid 2
 	check "a kernel thread: said, status kept" grep -q "pid 2 is a kernel thread" "$tmp/err"
