@@ -56,6 +56,8 @@ enum {
 /* main.c */
 int cli_global_option(struct cli *cli, int c, const char *arg);
 int cli_bad_option(const char *cmd, int c, char **argv);
+#define CLI_MAX_THREADS 1024	/* memacct_procs_set_threads(), memacct_census_set_threads() */
+int cli_parse_threads(const char *cmd, const char *arg, unsigned *ret);
 void cli_print_version(void);
 
 /* error.c */

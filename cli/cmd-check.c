@@ -18,6 +18,7 @@ enum {
 	OPT_PID,
 	OPT_PAGES,
 	OPT_SYSTEM,
+	OPT_THREADS,
 };
 
 void help_check(FILE *f)
@@ -25,7 +26,7 @@ void help_check(FILE *f)
 	fputs("Usage: " PROG " check [--pid PID|all] [--pages] [--system]\n"
 	      "                         [--tolerance BYTES|PCT%]\n"
 	      "                         [--only ID,...] [--skip ID,...] [--fold] [--list]\n"
-	      "                         [--root DIR]\n"
+	      "                         [--threads N] [--root DIR]\n"
 	      "                         [--format table|json|prom|tap]\n"
 	      "\n"
 	      "Check the identities between the kernel's memory counters (the catalog of\n"
@@ -59,8 +60,8 @@ void help_check(FILE *f)
 	      "instant: each result says how far meminfo moved meanwhile (it is read\n"
 	      "every few processes) and may allow that as a caveat; without root another\n"
 	      "user's process is partial, and allowed for by its RSS.\n"
-	      "\n"
-	      "Options:\n"
+	      "\n", f);
+	fputs("Options:\n"
 	      "  --pid PID|all    check the identities of one process, or of every process\n"
 	      "                   of the root (those that exit or cannot be read are\n"
 	      "                   skipped and counted; kernel threads have no memory map\n"
@@ -75,6 +76,9 @@ void help_check(FILE *f)
 	      "  --only ID,...    check only these identities; an ID may be a pattern\n"
 	      "                   GROUP.* (e.g. meminfo.*); repeatable or comma-separated\n"
 	      "  --skip ID,...    do not check these identities (same syntax)\n"
+	      "  --threads N      read the processes of --system, and the page frames of\n"
+	      "                   --pages, with N threads, 1 to 1024, or 0 (default) for\n"
+	      "                   one per online CPU; the verdicts are the same for any N\n"
 	      "  --fold           first write 1 to ROOT/sys/vm/stat_refresh, folding the\n"
 	      "                   per-CPU counter deltas (needs root and a live /proc;\n"
 	      "                   never done by default)\n"
@@ -686,6 +690,7 @@ struct check_args {
 	bool system;
 	bool tap;	/* --format tap: check's own format, not a global one */
 	int pid;	/* > 0: one process; -1: all; 0: none (the system identities) */
+	unsigned threads;	/* --threads; 0: one per online CPU */
 };
 
 static int parse_pid(const char *arg, int *pid)
@@ -718,6 +723,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct check_args 
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "pages", no_argument, NULL, OPT_PAGES },
 		{ "system", no_argument, NULL, OPT_SYSTEM },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r;
@@ -764,6 +770,10 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct check_args 
 			break;
 		case OPT_SYSTEM:
 			a->system = true;
+			break;
+		case OPT_THREADS:
+			if (cli_parse_threads("check", optarg, &a->threads))
+				return EXIT_USAGE;
 			break;
 		default:
 			return cli_bad_option("check", c, argv);
@@ -892,7 +902,7 @@ static int pages_note_annotate(struct results *res, const char *pattern,
 }
 
 /* check --pages: the whole machine's census, or a note on stderr when the kernel refuses it. */
-static int read_census(const struct cli *cli, struct memacct_source *src,
+static int read_census(const struct cli *cli, struct memacct_source *src, unsigned threads,
 		       struct memacct_census **ret, struct pages_note *note)
 {
 	struct memacct_diag diag = { .sz = sizeof(diag) };
@@ -900,6 +910,8 @@ static int read_census(const struct cli *cli, struct memacct_source *src,
 	int r;
 
 	r = memacct_census_new(&c);
+	if (r == 0)
+		r = memacct_census_set_threads(c, threads);
 	if (r < 0) {
 		cli_err("cannot set up the census: %s", memacct_strerror(r));
 		return EXIT_READ;
@@ -1039,12 +1051,14 @@ static int check_processes(const struct cli *cli, const struct check_args *a,
 }
 
 /* check --system: every process of the root, for the system.* identities. */
-static int scan_processes(const struct cli *cli, struct memacct_source *src,
+static int scan_processes(const struct cli *cli, struct memacct_source *src, unsigned threads,
 			  struct memacct_snapshot *snap, struct memacct_procs **ret)
 {
 	struct memacct_diag diag = { .sz = sizeof(diag) };
 	int r = memacct_procs_new(ret);
 
+	if (r == 0)
+		r = memacct_procs_set_threads(*ret, threads);
 	if (r == 0)
 		r = memacct_procs_read(*ret, src, 0, &diag);
 	if (r == 0)
@@ -1125,7 +1139,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		r = inputs_fold(&in, cli);
 	/* The census is one long pass: meminfo and buddyinfo are read right after it. */
 	if (r == EXIT_OK && a.pages)
-		r = read_census(cli, in.src, &census, &note);
+		r = read_census(cli, in.src, a.threads, &census, &note);
 	if (r == EXIT_OK)
 		r = inputs_read_all(&in, cli);
 	if (r == EXIT_OK)
@@ -1135,7 +1149,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		r = EXIT_READ;
 	}
 	if (r == EXIT_OK && a.system)
-		r = scan_processes(cli, in.src, snap, &procs);
+		r = scan_processes(cli, in.src, a.threads, snap, &procs);
 	if (r == EXIT_OK)
 		r = results_run(&res, snap, &opts);
 	if (r == EXIT_OK)

@@ -16,7 +16,6 @@ enum {
 	OPT_THREADS,
 };
 
-#define MAX_THREADS 1024
 
 void help_pages(FILE *f)
 {
@@ -516,18 +515,10 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct pages *p)
 		case OPT_BYTES:
 			p->bytes = true;
 			break;
-		case OPT_THREADS: {
-			char *end;
-			unsigned long n;
-
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (optarg[0] < '0' || optarg[0] > '9' || *end || errno || n > MAX_THREADS)
-				return cli_usage_error("pages", "--threads: '%s' is not a number "
-						       "from 0 to %d", optarg, MAX_THREADS);
-			p->threads = (unsigned int)n;
+		case OPT_THREADS:
+			if (cli_parse_threads("pages", optarg, &p->threads))
+				return EXIT_USAGE;
 			break;
-		}
 		default:
 			return cli_bad_option("pages", c, argv);
 		}

@@ -13,7 +13,7 @@
 
 void help_report(FILE *f)
 {
-	fputs("Usage: " PROG " [report] [--root DIR] [--no-processes]\n"
+	fputs("Usage: " PROG " [report] [--root DIR] [--no-processes] [--threads N]\n"
 	      "                      [--format table|json|prom]\n"
 	      "\n"
 	      "One screen on where the memory went. MemTotal is broken into\n"
@@ -73,6 +73,9 @@ void help_report(FILE *f)
 	      "  --no-processes   do not read the processes: no PSS column, no top\n"
 	      "                   processes (the scan takes each process's mmap lock\n"
 	      "                   while the kernel walks its page tables)\n"
+	      "  --threads N      read the processes with N threads, 1 to 1024, or 0\n"
+	      "                   (default) for one per online CPU; the report is the\n"
+	      "                   same for any N\n"
 	      "  --format FORMAT  table (default), json or prom\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
@@ -134,6 +137,7 @@ void help_report(FILE *f)
 
 enum {
 	OPT_NO_PROCESSES = OPT_CMD_FIRST,
+	OPT_THREADS,
 };
 
 #define TOP_N 10
@@ -192,6 +196,7 @@ struct report {
 
 	/* The process scan and the PSS formula. */
 	bool scan_wanted;
+	unsigned threads;	/* --threads; 0: one per online CPU */
 	struct memacct_procs *procs;	/* NULL: not scanned */
 	bool live;
 	int pss_r;		/* memacct_procs_get_unaccounted(): 0 exact, 1 bound, < 0 none */
@@ -357,6 +362,8 @@ static int scan_procs(struct report *rp, struct memacct_source *src)
 		return 0;
 	}
 	r = memacct_procs_new(&p);
+	if (r == 0)
+		r = memacct_procs_set_threads(p, rp->threads);
 	if (r == 0)
 		r = memacct_procs_read(p, src, 0, NULL);
 	if (r == -ENOMEM) {
@@ -1131,6 +1138,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		CLI_GLOBAL_OPTIONS,
 		{ "no-processes", no_argument, NULL, OPT_NO_PROCESSES },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct memacct_snapshot *snap = NULL;
@@ -1141,6 +1149,11 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
 		if (c == OPT_NO_PROCESSES) {
 			rp.scan_wanted = false;
+			continue;
+		}
+		if (c == OPT_THREADS) {
+			if (cli_parse_threads("report", optarg, &rp.threads))
+				return EXIT_USAGE;
 			continue;
 		}
 		r = cli_global_option(cli, c, optarg);

@@ -19,7 +19,6 @@ enum {
 };
 
 #define DEFAULT_TABLE_LIMIT 20
-#define MAX_THREADS 1024	/* memacct_procs_set_threads() */
 
 void help_top(FILE *f)
 {
@@ -524,20 +523,6 @@ static int parse_by(const char *arg, enum by *ret)
 	return 0;
 }
 
-static int parse_threads(const char *arg, unsigned *ret)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v > MAX_THREADS)
-		return cli_usage_error("top", "--threads takes a number from 0 to %d, not '%s'",
-				       MAX_THREADS, arg);
-	*ret = (unsigned)v;
-	return 0;
-}
-
 int cmd_top(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -574,7 +559,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 				return EXIT_USAGE;
 			continue;
 		case OPT_THREADS:
-			if (parse_threads(optarg, &threads))
+			if (cli_parse_threads("top", optarg, &threads))
 				return EXIT_USAGE;
 			continue;
 		default:

@@ -130,6 +130,21 @@ int cli_bad_option(const char *cmd, int c, char **argv)
 	return cli_usage_error(cmd, "unknown option '%s'", opt);
 }
 
+/* --threads N: 0 (one per online CPU) to CLI_MAX_THREADS. */
+int cli_parse_threads(const char *cmd, const char *arg, unsigned *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v > CLI_MAX_THREADS)
+		return cli_usage_error(cmd, "--threads takes a number from 0 to %d, not '%s'",
+				       CLI_MAX_THREADS, arg);
+	*ret = (unsigned)v;
+	return 0;
+}
+
 static const struct command *find_command(const char *name)
 {
 	size_t i;

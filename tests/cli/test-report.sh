@@ -286,4 +286,31 @@ if command -v promtool >/dev/null; then
 	check "live prom: promtool" promtool check metrics <"$tmp/out"
 fi
 
+# --threads: the same report whatever the count (the scan's duration aside)
+expect_rc 0 report --root "$root" --format json --threads 1
+jq -S 'del(.. | .duration_ns?)' "$tmp/out" >"$tmp/r1.json"
+check "report --threads 1: a scan with processes" jq -e '.top | length > 0' "$tmp/r1.json"
+for n in 2 5; do
+	expect_rc 0 report --root "$root" --format json --threads "$n"
+	jq -S 'del(.. | .duration_ns?)' "$tmp/out" >"$tmp/rn.json"
+	check "report --threads $n: the report of --threads 1" cmp -s "$tmp/r1.json" "$tmp/rn.json"
+done
+expect_rc 2 report --threads -1
+expect_rc 2 report --threads 1025
+
+# check --system --threads: the same verdicts, sides and residuals whatever the count
+verdicts_of() { jq -S '[.results[] | {id, status, lhs, rhs, residual, tolerance}]' "$1"; }
+"$CLI" check --root "$root" --system --format json --threads 1 >"$tmp/out" 2>/dev/null
+rc=$?
+check "check --system --threads 1: exit 0 or 1 (got $rc)" test "$rc" -le 1
+verdicts_of "$tmp/out" >"$tmp/c1.json"
+check "check --system --threads 1: the system identities were checked" \
+	jq -e 'map(select(.id | startswith("system."))) | length > 3' "$tmp/c1.json"
+for n in 2 7; do
+	"$CLI" check --root "$root" --system --format json --threads "$n" >"$tmp/out" 2>/dev/null
+	verdicts_of "$tmp/out" >"$tmp/cn.json"
+	check "check --system --threads $n: the verdicts of --threads 1" cmp -s "$tmp/c1.json" "$tmp/cn.json"
+done
+expect_rc 2 check --threads x
+
 finish
