@@ -8,19 +8,23 @@
 #ifndef MEMACCT_TEST_ALLOC_H
 #define MEMACCT_TEST_ALLOC_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define NO_INTERPOSE 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define NO_INTERPOSE 1
 #endif
 #endif
 
-/* Stays 0 where the allocator is not ours to count. */
-static unsigned long allocs __attribute__((unused));
+/*
+ * Stays 0 where the allocator is not ours to count. Atomic: the threaded
+ * scans allocate from their workers too.
+ */
+static _Atomic unsigned long allocs __attribute__((unused));
 
 #ifndef NO_INTERPOSE
 extern void *__libc_malloc(size_t);
@@ -29,19 +33,19 @@ extern void *__libc_realloc(void *, size_t);
 
 void *malloc(size_t n)
 {
-	allocs++;
+	atomic_fetch_add_explicit(&allocs, 1, memory_order_relaxed);
 	return __libc_malloc(n);
 }
 
 void *calloc(size_t n, size_t m)
 {
-	allocs++;
+	atomic_fetch_add_explicit(&allocs, 1, memory_order_relaxed);
 	return __libc_calloc(n, m);
 }
 
 void *realloc(void *p, size_t n)
 {
-	allocs++;
+	atomic_fetch_add_explicit(&allocs, 1, memory_order_relaxed);
 	return __libc_realloc(p, n);
 }
 #endif
