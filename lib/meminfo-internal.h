@@ -9,4 +9,7 @@
 /* memacct_meminfo_get() without the argument checks. */
 hidden int meminfo_value(const struct memacct_meminfo *mi, uint32_t key, uint64_t *ret);
 
+/* Whether the next parse of a text of the same length may read only the lines that changed. */
+hidden bool meminfo_is_diffable(const struct memacct_meminfo *mi);
+
 #endif

@@ -69,6 +69,17 @@ struct memacct_meminfo {
 	int node;
 	size_t prefix_len;
 	char prefix[24];
+	/*
+	 * The text of the last parse, when every line of it was one entry
+	 * (no prefix, blank or skipped line): line i is
+	 * last[off[i], off[i + 1]) and entry i. A reparse of a text of the
+	 * same length compares it with this one and parses again only the
+	 * lines that differ (diff_parse()).
+	 */
+	char *last;
+	size_t last_len, last_cap;
+	uint32_t *off;		/* [cap + 1], set by the parse as it takes each line */
+	bool diffable;
 };
 
 /* 2.4-era summary lines: kept as text, never an error. */
@@ -141,6 +152,8 @@ struct memacct_meminfo *memacct_meminfo_free(struct memacct_meminfo *mi)
 	if (mi) {
 		free(mi->e);
 		free(mi->arena);
+		free(mi->last);
+		free(mi->off);
 		free(mi);
 	}
 	return NULL;
@@ -151,11 +164,13 @@ int memacct_meminfo_set_flags(struct memacct_meminfo *mi, uint32_t flags)
 	assert_return(mi, -EINVAL);
 	assert_return(!(flags & ~(uint32_t)MEMACCT_PARSE_SKIP_BAD_LINES), -EINVAL);
 	mi->flags = flags;
+	mi->diffable = false;
 	return 0;
 }
 
 static void reset(struct memacct_meminfo *mi)
 {
+	mi->diffable = false;
 	mi->prev_n = mi->n;
 	mi->n = 0;
 	mi->arena_len = 0;
@@ -247,12 +262,18 @@ static struct entry *entry_add(struct memacct_meminfo *mi)
 		size_t cap = mi->cap ? mi->cap * 2 : 64;
 		struct entry *e;
 
+		uint32_t *o;
+
 		if (cap > INT16_MAX)
 			return NULL;
 		e = realloc(mi->e, cap * sizeof(*e));
 		if (!e)
 			return NULL;
 		mi->e = e;
+		o = realloc(mi->off, (cap + 1) * sizeof(*o));
+		if (!o)
+			return NULL;
+		mi->off = o;
 		mi->cap = cap;
 	}
 	return &mi->e[mi->n++];
@@ -392,34 +413,19 @@ static int take_line(struct memacct_meminfo *mi, const struct scan_kv *kv, const
 
 
 /*
- * The hot path. The kernel prints its lines in a fixed order, so line i of
- * this parse almost always has line i's key of the last one: compare the
- * bytes with that name and read "Name:", blanks, digits, " kB\n" (or "\n")
- * straight through. Anything else, and the end of the buffer, is left to the
- * general scanner from the line's start, which judges it by the same rules.
- * @return true when the line was taken.
+ * Key @key's line at @p as the kernel prints it: "Name:", blanks, digits and
+ * " kB\n" (or "\n" for a count), read straight through. @return its '\n',
+ * with the value (bytes, or the count) in *@ret; NULL for anything else,
+ * which the general scanner then judges by the same rules.
  */
-static bool fast_line(struct memacct_meminfo *mi, struct scanner *s)
+static const char *line_value(uint32_t key, const char *p, const char *end, uint64_t *ret)
 {
-	const char *p = s->cur, *end = s->end, *d;
-	uint64_t v = 0, bytes;
-	uint32_t key, unit;
-	struct entry *e;
-	size_t len;
+	size_t len = known[key - 1].len;
+	uint64_t v = 0;
+	const char *d;
 
-	if (mi->n >= mi->prev_n)
-		return false;
-	key = mi->e[mi->n].key;
-	if (!key || mi->idx[key] >= 0)
-		return false;
-	if (mi->prefix_len) {
-		if ((size_t)(end - p) < mi->prefix_len || !same_bytes(p, mi->prefix, mi->prefix_len))
-			return false;
-		p += mi->prefix_len;
-	}
-	len = known[key - 1].len;
 	if ((size_t)(end - p) < len + 3 || !same_bytes(p, known[key - 1].name, len) || p[len] != ':')
-		return false;
+		return NULL;
 	p += len + 1;
 	/* Values are right-aligned in a field of 8 or more: skip blanks a word at a time. */
 	while (end - p >= 8 && load64(p) == UINT64_C(0x2020202020202020))
@@ -436,23 +442,48 @@ static bool fast_line(struct memacct_meminfo *mi, struct scanner *s)
 			v = v * 10 + (uint64_t)(*p++ - '0');
 	}
 	if (p == d || p == end)
-		return false;
+		return NULL;
 	if (*p == '\n' && known[key - 1].count) {
-		unit = MEMACCT_UNIT_COUNT;
-		bytes = v;
-	} else if (end - p >= 4 && load32(p) == load32(" kB\n") && !known[key - 1].count &&
-		   !__builtin_mul_overflow(v, 1024, &bytes)) {
-		unit = MEMACCT_UNIT_BYTES;
-		p += 3;
-	} else {
-		return false;
+		*ret = v;
+		return p;
 	}
+	if (end - p >= 4 && load32(p) == load32(" kB\n") && !known[key - 1].count &&
+	    !__builtin_mul_overflow(v, 1024, ret))
+		return p + 3;
+	return NULL;
+}
+
+/*
+ * The hot path. The kernel prints its lines in a fixed order, so line i of
+ * this parse almost always has line i's key of the last one: try that key's
+ * form first. @return true when the line was taken.
+ */
+static bool fast_line(struct memacct_meminfo *mi, struct scanner *s)
+{
+	const char *p = s->cur, *end = s->end;
+	uint64_t bytes;
+	uint32_t key;
+	struct entry *e;
+
+	if (mi->n >= mi->prev_n)
+		return false;
+	key = mi->e[mi->n].key;
+	if (!key || mi->idx[key] >= 0)
+		return false;
+	if (mi->prefix_len) {
+		if ((size_t)(end - p) < mi->prefix_len || !same_bytes(p, mi->prefix, mi->prefix_len))
+			return false;
+		p += mi->prefix_len;
+	}
+	p = line_value(key, p, end, &bytes);
+	if (!p)
+		return false;
 	e = &mi->e[mi->n];
 	e->value = bytes;
-	e->unit = unit;
+	e->unit = known[key - 1].count ? MEMACCT_UNIT_COUNT : MEMACCT_UNIT_BYTES;
 	e->name = known[key - 1].name;
 	e->name_off = UINT32_MAX;
-	e->name_len = (uint32_t)len;
+	e->name_len = known[key - 1].len;
 	e->text_off = 0;
 	e->text_len = 0;
 	mi->idx[key] = (int16_t)mi->n++;
@@ -461,33 +492,120 @@ static bool fast_line(struct memacct_meminfo *mi, struct scanner *s)
 	return true;
 }
 
+/* The offset of the first byte from @pos on where @a and @b differ; @len if none. */
+static size_t first_diff(const char *a, const char *b, size_t pos, size_t len)
+{
+	for (; pos + 32 <= len; pos += 32)
+		if ((load64(a + pos) ^ load64(b + pos)) | (load64(a + pos + 8) ^ load64(b + pos + 8)) |
+		    (load64(a + pos + 16) ^ load64(b + pos + 16)) |
+		    (load64(a + pos + 24) ^ load64(b + pos + 24)))
+			break;
+	while (pos < len && a[pos] == b[pos])
+		pos++;
+	return pos;
+}
+
+/*
+ * A reparse that costs less than a parse: most of meminfo's values do not
+ * change between two reads, and a line whose bytes are those of the last
+ * parse has its value already. So compare the text with the last one a word
+ * at a time and read again only the lines that differ, each by the form of
+ * its key. A differing line that does not keep that form and its length (a
+ * value that grew a digit while another lost one, a renamed key) gives up:
+ * the caller parses the whole text, which then judges it. The entries are
+ * rebuilt by that parse, so values written here before giving up are not
+ * seen. @return true when every line was accounted for.
+ */
+static bool diff_parse(struct memacct_meminfo *mi, const char *buf, size_t len)
+{
+	size_t i = 0, pos = 0;
+
+	for (;;) {
+		const char *a, *end;
+		uint64_t v;
+
+		pos = first_diff(buf, mi->last, pos, len);
+		if (pos == len)
+			return true;
+		while (mi->off[i + 1] <= pos)
+			i++;
+		a = buf + mi->off[i];
+		end = buf + mi->off[i + 1];
+		if (!mi->e[i].key || line_value(mi->e[i].key, a, end, &v) != end - 1)
+			return false;
+		mi->e[i].value = v;
+		memcpy(mi->last + mi->off[i], a, (size_t)(end - a));
+		pos = mi->off[i + 1];
+	}
+}
+
+/*
+ * Keep @buf for diff_parse() when @one_each: its lines were the entries, one
+ * each, from its first byte to its last '\n' (no blank, skipped or prefixed
+ * line), their starts in off[]. Otherwise, or when memory is short, the next
+ * parse is a whole one, as it would have been. A line of an unknown key or of
+ * text stays as it was while its bytes do; when they change, diff_parse()
+ * gives up.
+ */
+static void remember(struct memacct_meminfo *mi, const char *buf, size_t len, bool one_each)
+{
+	if (!one_each || mi->prefix_len || mi->skipped || !mi->n || len > UINT32_MAX ||
+	    buf[len - 1] != '\n')
+		return;
+	if (len > mi->last_cap) {
+		char *b = realloc(mi->last, len);
+
+		if (!b)
+			return;
+		mi->last = b;
+		mi->last_cap = len;
+	}
+	mi->off[mi->n] = (uint32_t)len;
+	memcpy(mi->last, buf, len);
+	mi->last_len = len;
+	mi->diffable = true;
+}
+
 int memacct_meminfo_parse(struct memacct_meminfo *mi, const char *buf, size_t len,
 			  struct memacct_diag *diag)
 {
 	struct scanner s;
 	struct scan_kv kv;
-	const char *msg = NULL;
+	const char *msg = NULL, *next = buf;
+	bool one_each = true;
 	uint32_t col;
 	int r;
 
 	assert_return(mi, -EINVAL);
 	assert_return(buf || len == 0, -EINVAL);
 
+	if (mi->diffable && len == mi->last_len && diff_parse(mi, buf, len))
+		return 0;
 	reset(mi);
 	if (len)
 		detect_prefix(mi, buf, buf + len);
 	scanner_init(&s, buf, len);
 	for (;;) {
-		if (fast_line(mi, &s))
+		const char *line = s.cur;
+
+		if (fast_line(mi, &s)) {
+			mi->off[mi->n - 1] = (uint32_t)(line - buf);
+			next = s.cur;
 			continue;
+		}
 		if (!scan_next_kv(&s, &kv))
 			break;
 		msg = NULL;
 		r = strip_prefix(mi, &kv, &msg, &col);
 		if (likely(r == 0))
 			r = take_line(mi, &kv, &msg, &col);
-		if (likely(r == 0))
+		if (likely(r == 0)) {
+			/* a blank line before it leaves line i of the text not entry i */
+			one_each &= kv.line == line;
+			mi->off[mi->n - 1] = (uint32_t)(line - buf);
+			next = s.cur;
 			continue;
+		}
 		if (skippable(r, mi->flags)) {
 			if (mi->skipped++ == 0) {
 				mi->first_skip.sz = sizeof(mi->first_skip);
@@ -515,6 +633,7 @@ int memacct_meminfo_parse(struct memacct_meminfo *mi, const char *buf, size_t le
 	for (size_t i = 0; mi->arena_len && i < mi->n; i++)
 		if (mi->e[i].name_off != UINT32_MAX)
 			mi->e[i].name = mi->arena + mi->e[i].name_off;
+	remember(mi, buf, len, one_each && next == buf + len);
 	return 0;
 }
 
@@ -532,6 +651,11 @@ int memacct_meminfo_read(struct memacct_meminfo *mi, struct memacct_source *src,
 		return r;
 	}
 	return memacct_meminfo_parse(mi, buf, len, diag);
+}
+
+bool meminfo_is_diffable(const struct memacct_meminfo *mi)
+{
+	return mi->diffable;
 }
 
 int meminfo_value(const struct memacct_meminfo *mi, uint32_t key, uint64_t *ret)

@@ -40,9 +40,9 @@ else
 fi
 
 if [ -f "$build/build.ninja" ]; then
-	meson configure "$build" -Dfuzz=true >/dev/null
+	meson configure "$build" -Dfuzz=true -Dwerror=true >/dev/null
 else
-	CC=clang meson setup "$build" "$repo" -Dfuzz=true >/dev/null || {
+	CC=clang meson setup "$build" "$repo" -Dfuzz=true -Dwerror=true >/dev/null || {
 		echo "run-fuzz: meson setup failed (see $build/meson-logs/meson-log.txt)" >&2
 		exit 2
 	}

@@ -6,6 +6,7 @@
 
 #include "test-util.h"
 #include "memacct.h"
+#include "meminfo-internal.h"
 
 /* A 6.18 x86-64 file as fs/proc/meminfo.c prints it (widths included). */
 static const char modern[] =
@@ -341,6 +342,145 @@ static void test_fast_path(void **state)
 	memacct_meminfo_free(mi);
 }
 
+
+/* Every line, value, unit, key and skip of @a is @b's. */
+static void assert_same_mi(const struct memacct_meminfo *a, const struct memacct_meminfo *b)
+{
+	int n = memacct_meminfo_count(b);
+
+	assert_int_equal(memacct_meminfo_count(a), n);
+	assert_int_equal(memacct_meminfo_count_skipped(a), memacct_meminfo_count_skipped(b));
+	for (int i = 0; i < n; i++) {
+		const char *n1, *n2;
+		uint64_t v1, v2;
+		uint32_t u1, u2, k1, k2;
+
+		assert_int_equal(memacct_meminfo_at(a, (size_t)i, &n1, &v1, &u1, &k1), 0);
+		assert_int_equal(memacct_meminfo_at(b, (size_t)i, &n2, &v2, &u2, &k2), 0);
+		assert_string_equal(n1, n2);
+		assert_true(v1 == v2);
+		assert_int_equal(u1, u2);
+		assert_int_equal(k1, k2);
+	}
+	for (uint32_t k = 1; k <= MEMINFO_NKEYS; k++) {
+		uint64_t v1 = 1, v2 = 2;
+		int r = memacct_meminfo_get(b, k, &v2);
+
+		assert_int_equal(memacct_meminfo_get(a, k, &v1), r);
+		if (r == 0)
+			assert_true(v1 == v2);
+	}
+}
+
+/* @modern with the first @from replaced by @to (the same length or not). */
+static char *variant(const char *from, const char *to)
+{
+	const char *at = strstr(modern, from);
+	char *t = malloc(sizeof(modern) + 64);
+
+	assert_non_null(at);
+	assert_non_null(t);
+	snprintf(t, sizeof(modern) + 64, "%.*s%s%s", (int)(at - modern), modern, to,
+		 at + strlen(from));
+	return t;
+}
+
+/*
+ * A reparse of a text as long as the last one reads only the lines that
+ * differ (diff_parse()): whatever changed, a reused handle gives what a new
+ * one gives, errors included, and the handle is armed only after a text
+ * whose lines are one entry each (unknown keys included: SomeFutureField).
+ */
+static void test_reparse_diff(void **state)
+{
+	static const struct {
+		const char *from, *to;
+	} v[] = {
+		{ "MemFree:        24548748 kB", "MemFree:        24548749 kB" },	/* one value */
+		{ "Cached:            54752 kB", "Cached:            54000 kB" },
+		{ "MemTotal:       24684084 kB", "MemTotal:       00000000 kB" },
+		/* a digit more here, one less there: the same length, lines shifted */
+		{ "MemFree:        24548748 kB\nMemAvailable:   24464836 kB",
+		  "MemFree:       124548748 kB\nMemAvailable:    2446483 kB" },
+		{ "MemFree:        24548748 kB\nMemAvailable:   24464836 kB",
+		  "MemFree:        24548748 kB \nMemAvailable:  24464836 kB" },
+		{ "MemFree:", "MemFrex:" },				/* an unknown key */
+		{ "Buffers:", "Buffers " },				/* not a key line */
+		{ "Cached:            54752 kB", "Cached:            54752 KB" },
+		{ "Cached:            54752 kB", "Cached:            5475x kB" },
+		{ "HugePages_Total:       3", "HugePages_Total:       7" },	/* a count */
+		{ "HugePages_Total:       3", "HugePages_Total: 3     " },
+		{ "MemTotal:       24684084 kB\nMemFree:        24548748 kB",
+		  "MemFree:        24548748 kB\nMemTotal:       24684084 kB" },	/* swapped */
+		{ "MemTotal:       24684084 kB\nMemFree:", "MemTotal:       24684084 kB\nMemTotal:" },
+		{ "SwapCached:", "\nwapCached:" },				/* a blank line */
+		{ "SomeFutureField:     77 kB", "SomeFutureField:     78 kB" },	/* unknown key */
+		{ "FutureCount:          9", "FutureCount:          8" },
+	};
+	struct memacct_meminfo *a = new_mi();
+
+	assert_false(meminfo_is_diffable(a));
+	assert_int_equal(memacct_meminfo_parse(a, modern, sizeof(modern) - 1, NULL), 0);
+	assert_true(meminfo_is_diffable(a));
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			char *t = variant(v[i].from, v[i].to);
+			struct memacct_meminfo *b = new_mi();
+			struct memacct_diag da = { .sz = sizeof(da) }, db = { .sz = sizeof(db) };
+			size_t len = strlen(t);
+			int r = memacct_meminfo_parse(b, t, len, &db);
+
+			/* after the text itself, then after the original: both ways round */
+			assert_int_equal(memacct_meminfo_parse(a, t, len, &da), r);
+			if (r == 0) {
+				assert_same_mi(a, b);
+			} else {
+				assert_int_equal(da.line, db.line);
+				assert_int_equal(memacct_meminfo_count(a), 0);
+				assert_false(meminfo_is_diffable(a));
+			}
+			assert_int_equal(memacct_meminfo_parse(b, modern, sizeof(modern) - 1, NULL), 0);
+			assert_int_equal(memacct_meminfo_parse(a, modern, sizeof(modern) - 1, NULL), 0);
+			assert_same_mi(a, b);
+			assert_true(meminfo_is_diffable(a));
+			memacct_meminfo_free(b);
+			free(t);
+		}
+		/* a value changed on every line: each read again */
+		char *t = strdup(modern);
+		struct memacct_meminfo *b = new_mi();
+
+		assert_non_null(t);
+		for (char *p = t; (p = strstr(p, " kB\n")); p += 4)
+			p[-1] = (char)('0' + (p[-1] - '0' + 3) % 10);
+		assert_int_equal(memacct_meminfo_parse(b, t, strlen(t), NULL), 0);
+		assert_int_equal(memacct_meminfo_parse(a, t, strlen(t), NULL), 0);
+		assert_same_mi(a, b);
+		memacct_meminfo_free(b);
+		free(t);
+	}
+	/* Not armed: blank lines, lenient skips, a node prefix, no last newline. */
+	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nFoo: 2 kB\n", 25, NULL), 0);
+	assert_true(meminfo_is_diffable(a));
+	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\n\nMemFree: 2 kB\n", 30, NULL), 0);
+	assert_false(meminfo_is_diffable(a));
+	assert_int_equal(memacct_meminfo_parse(a, "Node 0 MemTotal: 1 kB\n", 22, NULL), 0);
+	assert_false(meminfo_is_diffable(a));
+	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nMemFree: 2 kB", 28, NULL), 0);
+	assert_false(meminfo_is_diffable(a));
+	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nMemFree: 2 kB\n\n", 30, NULL), 0);
+	assert_false(meminfo_is_diffable(a));
+	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nMemFree: 2 kB\n \n", 31, NULL), 0);
+	assert_false(meminfo_is_diffable(a));
+	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nMemFree: 2 kB\n", 29, NULL), 0);
+	assert_true(meminfo_is_diffable(a));
+	assert_int_equal(memacct_meminfo_set_flags(a, MEMACCT_PARSE_SKIP_BAD_LINES), 0);
+	assert_false(meminfo_is_diffable(a));
+	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nMemFree: x kB\n", 29, NULL), 0);
+	assert_false(meminfo_is_diffable(a));
+	memacct_meminfo_free(a);
+}
+
 /* A megabyte-long line: an error with the right position, no crash. */
 static void test_long_lines(void **state)
 {
@@ -497,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_lenient),
 		cmocka_unit_test(test_fast_path),
+		cmocka_unit_test(test_reparse_diff),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_small_diag),
 		cmocka_unit_test(test_live),

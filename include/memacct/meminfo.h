@@ -135,6 +135,11 @@ MEMACCT_API int memacct_meminfo_set_flags(struct memacct_meminfo *mi, uint32_t f
 
 /**
  * @brief Parse the bytes of a meminfo file into @mi. No I/O.
+ *
+ * A handle reused for the same file reads it faster: it keeps a copy of the
+ * last text it parsed (when each of its lines was one field), and a text of
+ * the same length is compared with that copy and only its changed lines are
+ * read again. The result is always the one a new handle would give.
  * @param diag NULL, or receives the line, column, key and a message on failure.
  * @return 0; -EBADMSG or -EOVERFLOW for bad input (see above), -ENOMEM. On
  *         failure @mi holds no field (every get says -ENOENT).

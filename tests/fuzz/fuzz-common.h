@@ -62,7 +62,7 @@ static inline int add_blocks(uint64_t *sum, uint64_t count, uint32_t order)
  * check_empty(h), check_consistent(h, lenient) and check_same(a, b) for its
  * type before using this.
  */
-#define FUZZ_LINE_PARSER(noun)                                                          \
+#define FUZZ_LINE_PARSER_EXTRA(noun, extra)                                             \
 	static struct memacct_##noun *strict_h, *lenient_h;                              \
                                                                                          \
 	static void parse_fresh(const char *buf, size_t len, uint32_t flags, int expect, \
@@ -115,7 +115,16 @@ static inline int add_blocks(uint64_t *sum, uint64_t count, uint32_t order)
 			check_same(strict_h, lenient_h);                                 \
 		}                                                                        \
 		parse_fresh(buf, size, MEMACCT_PARSE_SKIP_BAD_LINES, rl, lenient_h);     \
+		extra(buf, size);                                                         \
 		return 0;                                                                \
 	}
+
+static inline void fuzz_no_extra(const char *buf, size_t size)
+{
+	(void)buf;
+	(void)size;
+}
+
+#define FUZZ_LINE_PARSER(noun) FUZZ_LINE_PARSER_EXTRA(noun, fuzz_no_extra)
 
 #endif

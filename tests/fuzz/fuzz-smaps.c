@@ -69,7 +69,7 @@ static void check_vma(const struct memacct_vma *vma, int lenient)
 			break;
 		case MEMACCT_UNIT_BYTES:
 			CHECK(v % 1024 == 0);
-			/* fall through */
+			__attribute__((fallthrough));
 		case MEMACCT_UNIT_COUNT:
 			CHECK(memacct_vma_get_by_name(vma, name, &w) == 0 && w == v);
 			CHECK(memacct_vma_get_text_by_name(vma, name, &text) == -ENODATA);
