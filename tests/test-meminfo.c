@@ -289,60 +289,6 @@ static void test_lenient(void **state)
 	memacct_meminfo_free(mi);
 }
 
-/* Reparsing takes a fast path keyed on the last parse's order; same rules. */
-static void test_fast_path(void **state)
-{
-	static const struct {
-		const char *from, *to;
-		int err;
-		uint32_t line;
-	} v[] = {
-		{ "MemFree:        24548748 kB", "MemFree:        18014398509481984 kB", -EOVERFLOW, 2 },
-		{ "MemFree:        24548748 kB", "MemFree:        184467440737095516150 kB", -EOVERFLOW, 2 },
-		{ "MemFree:        24548748 kB", "MemTotal:       1 kB", -EBADMSG, 2 },
-		{ "Buffers:            8188 kB", "Buffers:            8188", -EBADMSG, 4 },
-		{ "HugePages_Total:       3", "HugePages_Total:       3 kB", -EBADMSG, 15 },
-		{ "Cached:            54752 kB", "Cached:            54752 MB", -EBADMSG, 5 },
-		{ "Cached:            54752 kB", "Cached:            -54752 kB", -EBADMSG, 5 },
-		{ "Cached:            54752 kB", "Cached:            54752 kB 1", -EBADMSG, 5 },
-	};
-	struct memacct_meminfo *mi = new_mi(), *ref = new_mi();
-	char text[sizeof(modern) + 64];
-
-	assert_int_equal(memacct_meminfo_parse(ref, modern, sizeof(modern) - 1, NULL), 0);
-	for (int round = 0; round < 3; round++) {
-		assert_int_equal(memacct_meminfo_parse(mi, modern, sizeof(modern) - 1, NULL), 0);
-		assert_int_equal(memacct_meminfo_count(mi), memacct_meminfo_count(ref));
-		for (int i = 0; i < memacct_meminfo_count(ref); i++) {
-			const char *n1, *n2;
-			uint64_t v1, v2;
-			uint32_t u1, u2, k1, k2;
-
-			assert_int_equal(memacct_meminfo_at(mi, (size_t)i, &n1, &v1, &u1, &k1), 0);
-			assert_int_equal(memacct_meminfo_at(ref, (size_t)i, &n2, &v2, &u2, &k2), 0);
-			assert_string_equal(n1, n2);
-			assert_true(v1 == v2);
-			assert_int_equal(u1, u2);
-			assert_int_equal(k1, k2);
-		}
-	}
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		struct memacct_diag d = { .sz = sizeof(d) };
-		const char *at = strstr(modern, v[i].from);
-		size_t pre = (size_t)(at - modern);
-
-		assert_non_null(at);
-		snprintf(text, sizeof(text), "%.*s%s%s", (int)pre, modern, v[i].to,
-			 at + strlen(v[i].from));
-		assert_int_equal(memacct_meminfo_parse(mi, modern, sizeof(modern) - 1, NULL), 0);
-		assert_int_equal(memacct_meminfo_parse(mi, text, strlen(text), &d), v[i].err);
-		assert_int_equal(d.line, v[i].line);
-	}
-	memacct_meminfo_free(ref);
-	memacct_meminfo_free(mi);
-}
-
-
 /* Every line, value, unit, key and skip of @a is @b's. */
 static void assert_same_mi(const struct memacct_meminfo *a, const struct memacct_meminfo *b)
 {
@@ -371,6 +317,48 @@ static void assert_same_mi(const struct memacct_meminfo *a, const struct memacct
 			assert_true(v1 == v2);
 	}
 }
+
+/* Reparsing takes a fast path keyed on the last parse's order; same rules. */
+static void test_fast_path(void **state)
+{
+	static const struct {
+		const char *from, *to;
+		int err;
+		uint32_t line;
+	} v[] = {
+		{ "MemFree:        24548748 kB", "MemFree:        18014398509481984 kB", -EOVERFLOW, 2 },
+		{ "MemFree:        24548748 kB", "MemFree:        184467440737095516150 kB", -EOVERFLOW, 2 },
+		{ "MemFree:        24548748 kB", "MemTotal:       1 kB", -EBADMSG, 2 },
+		{ "Buffers:            8188 kB", "Buffers:            8188", -EBADMSG, 4 },
+		{ "HugePages_Total:       3", "HugePages_Total:       3 kB", -EBADMSG, 15 },
+		{ "Cached:            54752 kB", "Cached:            54752 MB", -EBADMSG, 5 },
+		{ "Cached:            54752 kB", "Cached:            -54752 kB", -EBADMSG, 5 },
+		{ "Cached:            54752 kB", "Cached:            54752 kB 1", -EBADMSG, 5 },
+	};
+	struct memacct_meminfo *mi = new_mi(), *ref = new_mi();
+	char text[sizeof(modern) + 64];
+
+	assert_int_equal(memacct_meminfo_parse(ref, modern, sizeof(modern) - 1, NULL), 0);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(memacct_meminfo_parse(mi, modern, sizeof(modern) - 1, NULL), 0);
+		assert_same_mi(mi, ref);
+	}
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct memacct_diag d = { .sz = sizeof(d) };
+		const char *at = strstr(modern, v[i].from);
+		size_t pre = (size_t)(at - modern);
+
+		assert_non_null(at);
+		snprintf(text, sizeof(text), "%.*s%s%s", (int)pre, modern, v[i].to,
+			 at + strlen(v[i].from));
+		assert_int_equal(memacct_meminfo_parse(mi, modern, sizeof(modern) - 1, NULL), 0);
+		assert_int_equal(memacct_meminfo_parse(mi, text, strlen(text), &d), v[i].err);
+		assert_int_equal(d.line, v[i].line);
+	}
+	memacct_meminfo_free(ref);
+	memacct_meminfo_free(mi);
+}
+
 
 /* @modern with the first @from replaced by @to (the same length or not). */
 static char *variant(const char *from, const char *to)
@@ -459,21 +447,24 @@ static void test_reparse_diff(void **state)
 		memacct_meminfo_free(b);
 		free(t);
 	}
-	/* Not armed: blank lines, lenient skips, a node prefix, no last newline. */
-	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nFoo: 2 kB\n", 25, NULL), 0);
-	assert_true(meminfo_is_diffable(a));
-	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\n\nMemFree: 2 kB\n", 30, NULL), 0);
-	assert_false(meminfo_is_diffable(a));
-	assert_int_equal(memacct_meminfo_parse(a, "Node 0 MemTotal: 1 kB\n", 22, NULL), 0);
-	assert_false(meminfo_is_diffable(a));
-	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nMemFree: 2 kB", 28, NULL), 0);
-	assert_false(meminfo_is_diffable(a));
-	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nMemFree: 2 kB\n\n", 30, NULL), 0);
-	assert_false(meminfo_is_diffable(a));
-	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nMemFree: 2 kB\n \n", 31, NULL), 0);
-	assert_false(meminfo_is_diffable(a));
-	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nMemFree: 2 kB\n", 29, NULL), 0);
-	assert_true(meminfo_is_diffable(a));
+	/* Armed by one entry per line; not by blank lines, a node prefix, no last newline. */
+	static const struct {
+		const char *text;
+		bool armed;
+	} arm[] = {
+		{ "MemTotal: 1 kB\nFoo: 2 kB\n", true },
+		{ "MemTotal: 1 kB\n\nMemFree: 2 kB\n", false },
+		{ "Node 0 MemTotal: 1 kB\n", false },
+		{ "MemTotal: 1 kB\nMemFree: 2 kB", false },
+		{ "MemTotal: 1 kB\nMemFree: 2 kB\n\n", false },
+		{ "MemTotal: 1 kB\nMemFree: 2 kB\n \n", false },
+		{ "MemTotal: 1 kB\nMemFree: 2 kB\n", true },
+	};
+
+	for (size_t i = 0; i < sizeof(arm) / sizeof(arm[0]); i++) {
+		assert_int_equal(memacct_meminfo_parse(a, arm[i].text, strlen(arm[i].text), NULL), 0);
+		assert_int_equal(meminfo_is_diffable(a), arm[i].armed);
+	}
 	assert_int_equal(memacct_meminfo_set_flags(a, MEMACCT_PARSE_SKIP_BAD_LINES), 0);
 	assert_false(meminfo_is_diffable(a));
 	assert_int_equal(memacct_meminfo_parse(a, "MemTotal: 1 kB\nMemFree: x kB\n", 29, NULL), 0);

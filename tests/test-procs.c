@@ -447,6 +447,23 @@ static void test_tree(void **state)
 	remove_tree(&t);
 }
 
+/* A new source over @t and a scan of it with a new handle. */
+static void scan_tree(const struct tree *t, struct memacct_source **src, struct memacct_procs **p)
+{
+	assert_int_equal(memacct_source_new(t->proc, NULL, src), 0);
+	assert_int_equal(memacct_procs_new(p), 0);
+	assert_int_equal(memacct_procs_read(*p, *src, 0, NULL), 0);
+}
+
+/* memacct_source_read_file() of @path: its result alone. */
+static int read_err(struct memacct_source *src, const char *path)
+{
+	const char *buf;
+	size_t len;
+
+	return memacct_source_read_file(src, path, &buf, &len);
+}
+
 /*
  * What memacct-cli capture adds beside a tree's proc/: the MANIFEST's denied:
  * files fail as they did live (a refused smaps_rollup makes the process
@@ -476,9 +493,7 @@ static void test_tree_capture_extras(void **state)
 		 mapped / 1024 - 100, mapped / 1024 + 7);
 	add_file(&t, "../meminfo.scan", mi);
 
-	assert_int_equal(memacct_source_new(t.proc, NULL, &src), 0);
-	assert_int_equal(memacct_procs_new(&p), 0);
-	assert_int_equal(memacct_procs_read(p, src, 0, NULL), 0);
+	scan_tree(&t, &src, &p);
 	assert_int_equal(memacct_procs_count(p), 2);
 	assert_int_equal(memacct_procs_count_skipped(p, MEMACCT_PROCS_VANISHED), 1);
 	assert_int_equal(memacct_procs_count_partial(p), 1);
@@ -499,16 +514,11 @@ static void test_tree_capture_extras(void **state)
 	assert_u64_equal(lo, 8 * 1024);
 
 	/* The refusals are the source's: every reader sees them. */
-	assert_int_equal(memacct_source_read_file(src, "1/maps", &(const char *){ NULL },
-						  &(size_t){ 0 }), -EACCES);
-	assert_int_equal(memacct_source_read_file(src, "vmallocinfo", &(const char *){ NULL },
-						  &(size_t){ 0 }), -EACCES);
-	assert_int_equal(memacct_source_read_file(src, "100/smaps_rollup", &(const char *){ NULL },
-						  &(size_t){ 0 }), -EACCES);
-	assert_int_equal(memacct_source_read_file(src, "100/status", &(const char *){ NULL },
-						  &(size_t){ 0 }), 0);
-	assert_int_equal(memacct_source_read_file(src, "100/smaps_rollupx", &(const char *){ NULL },
-						  &(size_t){ 0 }), -ENOENT);
+	assert_int_equal(read_err(src, "1/maps"), -EACCES);
+	assert_int_equal(read_err(src, "vmallocinfo"), -EACCES);
+	assert_int_equal(read_err(src, "100/smaps_rollup"), -EACCES);
+	assert_int_equal(read_err(src, "100/status"), 0);
+	assert_int_equal(read_err(src, "100/smaps_rollupx"), -ENOENT);
 	memacct_procs_free(p);
 	memacct_source_free(src);
 
@@ -516,9 +526,7 @@ static void test_tree_capture_extras(void **state)
 	add_file(&t, "../MANIFEST", "page_size: 4096\ncpus: 2\n");
 	snprintf(path, sizeof(path), "%s/../meminfo.scan", t.proc);
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(memacct_source_new(t.proc, NULL, &src), 0);
-	assert_int_equal(memacct_procs_new(&p), 0);
-	assert_int_equal(memacct_procs_read(p, src, 0, NULL), 0);
+	scan_tree(&t, &src, &p);
 	assert_int_equal(memacct_procs_count(p), 1);
 	assert_int_equal(memacct_procs_count_skipped(p, MEMACCT_PROCS_VANISHED), 2);
 	assert_int_equal(procs_captured_samples(p), 0);
