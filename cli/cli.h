@@ -83,6 +83,7 @@ struct inputs {
 	struct memacct_vmallocinfo *vi;
 	struct memacct_hugepages *hp;
 	bool have_bi, have_vs, have_zi, have_nodes, have_vi, have_hp;
+	int vi_err;		/* why vmallocinfo was not read (negative errno), else 0 */
 	bool folded;
 	char release[128];	/* sys/kernel/osrelease; "" when absent */
 };

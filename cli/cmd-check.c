@@ -857,7 +857,7 @@ static int list_pids(const struct cli *cli, int **ret, size_t *n)
 	return EXIT_OK;
 }
 
-/* --pages: why the page tables could not be read ("" when they could). */
+/* Why an input could not be read ("" when it could): --pages, vmallocinfo. */
 struct pages_note {
 	char text[320];
 };
@@ -873,9 +873,13 @@ static void pages_note_set(struct pages_note *note, const char *what, int err,
 		 " (needs CAP_SYS_ADMIN: run as root)" : "");
 }
 
-/* The skipped results matching @pattern say why, after the library's reason. */
-static int pages_note_annotate(struct results *res, const char *pattern,
-			       const struct pages_note *note)
+/*
+ * The skipped results matching @pattern say why, after the library's reason:
+ * "@lead: NOTE." The library says an input is missing; only the CLI knows
+ * whether the kernel refused it.
+ */
+static int note_annotate(struct results *res, const char *pattern, const char *lead,
+			 const struct pages_note *note)
 {
 	size_t i, len;
 	char *reason;
@@ -887,14 +891,14 @@ static int pages_note_annotate(struct results *res, const char *pattern,
 
 		if (o->status != MEMACCT_CHECK_SKIPPED || !pattern_matches(pattern, o->id))
 			continue;
-		len = (o->reason ? strlen(o->reason) + 1 : 0) + strlen(note->text) + 48;
+		len = (o->reason ? strlen(o->reason) + 1 : 0) + strlen(lead) + strlen(note->text) + 4;
 		reason = malloc(len);
 		if (!reason) {
 			cli_err("out of memory");
 			return EXIT_READ;
 		}
-		snprintf(reason, len, "%s%sThe page tables could not be read: %s.",
-			 o->reason ? o->reason : "", o->reason ? " " : "", note->text);
+		snprintf(reason, len, "%s%s%s: %s.", o->reason ? o->reason : "",
+			 o->reason ? " " : "", lead, note->text);
 		free(o->reason);
 		o->reason = reason;
 	}
@@ -1042,7 +1046,7 @@ static int check_processes(const struct cli *cli, const struct check_args *a,
 		res->processes++;
 	}
 	if (r == EXIT_OK)
-		r = pages_note_annotate(res, "pages.*", &note);
+		r = note_annotate(res, "pages.*", "The page tables could not be read", &note);
 	free(pids);
 	memacct_exact_free(ex);
 	proc_inputs_free(&p);
@@ -1153,7 +1157,14 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	if (r == EXIT_OK)
 		r = results_run(&res, snap, &opts);
 	if (r == EXIT_OK)
-		r = pages_note_annotate(&res, "pages.*", &note);
+		r = note_annotate(&res, "pages.*", "The page tables could not be read", &note);
+	if (r == EXIT_OK && (in.vi_err == -EACCES || in.vi_err == -EPERM)) {
+		struct pages_note vn;
+
+		snprintf(vn.text, sizeof(vn.text), "%s (the kernel lets only root read it)",
+			 memacct_strerror(in.vi_err));
+		r = note_annotate(&res, "vmalloc.*", "vmallocinfo was refused", &vn);
+	}
 	if (r != EXIT_OK)
 		goto out;
 print:

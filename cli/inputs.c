@@ -176,6 +176,7 @@ int inputs_read_kernel(struct inputs *in, const struct cli *cli)
 	diag = (struct memacct_diag){ .sz = sizeof(diag) };
 	r = memacct_vmallocinfo_read(in->vi, in->src, &diag);
 	in->have_vi = r >= 0;
+	in->vi_err = r < 0 ? r : 0;
 	if (r < 0 && r != -ENOENT && r != -EACCES && r != -EPERM) {
 		cli_diag(cli->root, "vmallocinfo", r, &diag);
 		return EXIT_READ;

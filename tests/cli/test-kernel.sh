@@ -363,6 +363,14 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 		2>/dev/null
 	check "unprivileged table: vmalloc: none: ... run as root" grep -qE '^vmalloc: none: ' \
 		"$tmp/unpriv.txt"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$CLI" check --only 'vmalloc.*' \
+		--format json >"$tmp/unpriv-check.json" 2>/dev/null
+	check "unprivileged check: vmalloc.* skipped, the refusal said" jq -e '[.results[] |
+		.status == "skipped" and (.reason | test("vmallocinfo was refused: permission denied"))] |
+		length > 0 and all' "$tmp/unpriv-check.json" >/dev/null
+	run check --only 'vmalloc.*' --format json
+	check "root check: vmalloc.* not said refused" jq -e '[.results[] |
+		.reason | test("refused") | not] | all' "$tmp/out" >/dev/null
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$CLI" report --format json \
 		--no-processes >"$tmp/unpriv-report.json" 2>/dev/null
 	check "unprivileged report: VmallocUsed, as before" jq -e \
