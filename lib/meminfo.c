@@ -261,7 +261,6 @@ static struct entry *entry_add(struct memacct_meminfo *mi)
 	if (mi->n == mi->cap) {
 		size_t cap = mi->cap ? mi->cap * 2 : 64;
 		struct entry *e;
-
 		uint32_t *o;
 
 		if (cap > INT16_MAX)
