@@ -176,6 +176,20 @@ struct user_names {
 /* The name of @uid, borrowed until user_names_free(); NULL when out of memory. */
 const char *user_names_get(struct user_names *u, uint32_t uid);
 void user_names_free(struct user_names *u);
+
+/* The reasons a scan skips a process: JSON key (report, top "skipped") and prom label. */
+struct skip_reason {
+	uint32_t reason;	/* MEMACCT_PROCS_* */
+	const char *json;
+	const char *label;
+};
+#define CLI_NSKIP_REASONS 4
+extern const struct skip_reason cli_skip_reasons[CLI_NSKIP_REASONS];
+/* How many processes @p skipped for @reason; 0 when it cannot say. */
+uint64_t cli_skipped(const struct memacct_procs *p, uint32_t reason);
+struct json;
+/* "skipped": {"vanished": N, "kernel_threads": N, "denied": N, "failed": N} */
+void cli_json_skipped(struct json *j, const struct memacct_procs *p);
 /* @s (NULL: "-") cut to @width bytes into @buf (width + 1), anything but printable ASCII as '?'. */
 const char *cli_printable(char *buf, size_t width, const char *s);
 /* The indices of @p's processes by @key (MEMACCT_USAGE_*): largest first, absent last, then by

@@ -380,19 +380,12 @@ static int scan_procs(struct report *rp, struct memacct_source *src)
 	return 0;
 }
 
-static unsigned skipped(const struct report *rp, uint32_t reason)
-{
-	int n = memacct_procs_count_skipped(rp->procs, reason);
-
-	return n > 0 ? (unsigned)n : 0;
-}
-
 /* "the Pss of 3 processes is unknown: 2 partial (smaps_rollup denied), 1 denied" */
 static void unknown_why(struct report *rp)
 {
 	int partial = memacct_procs_count_partial(rp->procs);
-	unsigned denied = skipped(rp, MEMACCT_PROCS_DENIED);
-	unsigned failed = skipped(rp, MEMACCT_PROCS_FAILED);
+	unsigned denied = (unsigned)cli_skipped(rp->procs, MEMACCT_PROCS_DENIED);
+	unsigned failed = (unsigned)cli_skipped(rp->procs, MEMACCT_PROCS_FAILED);
 	size_t len = sizeof(rp->pss_why), other = rp->pss_unknown;
 	const char *sep = ": ";
 	char *b = rp->pss_why;
@@ -682,7 +675,7 @@ static void processes_line(const struct report *rp, int n)
 	len = snprintf(text, sizeof(text), "%d" CLI_G "read, %d" CLI_G "partial; skipped:", n,
 		       memacct_procs_count_partial(rp->procs));
 	for (size_t i = 0; i < ARRAY_SIZE(reasons); i++) {
-		unsigned k = skipped(rp, reasons[i].reason);
+		unsigned k = (unsigned)cli_skipped(rp->procs, reasons[i].reason);
 
 		if (k == 0 || len < 0 || (size_t)len >= sizeof(text))
 			continue;
@@ -889,13 +882,7 @@ static void json_processes(struct json *j, const struct report *rp)
 	json_object_begin(j);
 	json_kv_u64(j, "count", (uint64_t)memacct_procs_count(rp->procs));
 	json_kv_u64(j, "partial", (uint64_t)memacct_procs_count_partial(rp->procs));
-	json_key(j, "skipped");
-	json_object_begin(j);
-	json_kv_u64(j, "vanished", skipped(rp, MEMACCT_PROCS_VANISHED));
-	json_kv_u64(j, "kernel_threads", skipped(rp, MEMACCT_PROCS_KERNEL_THREAD));
-	json_kv_u64(j, "denied", skipped(rp, MEMACCT_PROCS_DENIED));
-	json_kv_u64(j, "failed", skipped(rp, MEMACCT_PROCS_FAILED));
-	json_object_end(j);
+	cli_json_skipped(j, rp->procs);
 	json_key(j, "duration_ns");
 	if (memacct_procs_get_duration(rp->procs, &ns) == 0)
 		json_u64(j, ns);
@@ -1030,15 +1017,6 @@ static void prom_unaccounted(const struct report *rp)
 
 static void prom_procs(const struct report *rp)
 {
-	static const struct {
-		uint32_t reason;
-		const char *name;
-	} reasons[] = {
-		{ MEMACCT_PROCS_VANISHED, "vanished" },
-		{ MEMACCT_PROCS_KERNEL_THREAD, "kernel_thread" },
-		{ MEMACCT_PROCS_DENIED, "denied" },
-		{ MEMACCT_PROCS_FAILED, "failed" },
-	};
 	bool any = false;
 	char pid[16];
 
@@ -1067,10 +1045,10 @@ static void prom_procs(const struct report *rp)
 		 (uint64_t)memacct_procs_count_partial(rp->procs));
 	prom_family(stdout, "memacct_report_processes_skipped", "gauge",
 		    "Processes the scan skipped, by reason.");
-	for (size_t i = 0; i < ARRAY_SIZE(reasons); i++)
+	for (size_t i = 0; i < CLI_NSKIP_REASONS; i++)
 		prom_u64(stdout, "memacct_report_processes_skipped",
-			 (const char *const[]){ "reason", reasons[i].name, NULL },
-			 skipped(rp, reasons[i].reason));
+			 (const char *const[]){ "reason", cli_skip_reasons[i].label, NULL },
+			 cli_skipped(rp->procs, cli_skip_reasons[i].reason));
 }
 
 static void print_prom(const struct report *rp)

@@ -372,17 +372,7 @@ static void print_json(const struct top *t, size_t limit)
 	json_object_end(&j);
 	json_object_end(&j);
 
-	json_key(&j, "skipped");
-	json_object_begin(&j);
-	json_kv_u64(&j, "vanished",
-		    (uint64_t)memacct_procs_count_skipped(t->procs, MEMACCT_PROCS_VANISHED));
-	json_kv_u64(&j, "kernel_threads",
-		    (uint64_t)memacct_procs_count_skipped(t->procs, MEMACCT_PROCS_KERNEL_THREAD));
-	json_kv_u64(&j, "denied",
-		    (uint64_t)memacct_procs_count_skipped(t->procs, MEMACCT_PROCS_DENIED));
-	json_kv_u64(&j, "failed",
-		    (uint64_t)memacct_procs_count_skipped(t->procs, MEMACCT_PROCS_FAILED));
-	json_object_end(&j);
+	cli_json_skipped(&j, t->procs);
 	json_object_end(&j);
 	json_end(&j);
 }
@@ -390,15 +380,6 @@ static void print_json(const struct top *t, size_t limit)
 static void print_prom(const struct top *t, size_t limit)
 {
 	static const char *const what[] = { "process", "command", "user" };
-	static const struct {
-		uint32_t reason;
-		const char *name;
-	} reasons[] = {
-		{ MEMACCT_PROCS_VANISHED, "vanished" },
-		{ MEMACCT_PROCS_KERNEL_THREAD, "kernel_thread" },
-		{ MEMACCT_PROCS_DENIED, "denied" },
-		{ MEMACCT_PROCS_FAILED, "failed" },
-	};
 	size_t lacking[NCOLS], shown = limit && limit < t->nrows ? limit : t->nrows;
 	struct row tot = totals_row(t, lacking);
 	char name[64], help[160], pid[16];
@@ -467,11 +448,11 @@ static void print_prom(const struct top *t, size_t limit)
 		 (uint64_t)memacct_procs_count_partial(t->procs));
 	prom_family(stdout, "memacct_processes_skipped", "gauge",
 		    "Processes the scan skipped, by reason.");
-	for (size_t i = 0; i < ARRAY_SIZE(reasons); i++)
+	for (size_t i = 0; i < CLI_NSKIP_REASONS; i++)
 		prom_u64(stdout, "memacct_processes_skipped",
-			 (const char *const[]){ "reason", reasons[i].name,
+			 (const char *const[]){ "reason", cli_skip_reasons[i].label,
 						t->by == BY_PROCESS ? NULL : "by", by, NULL },
-			 (uint64_t)memacct_procs_count_skipped(t->procs, reasons[i].reason));
+			 cli_skipped(t->procs, cli_skip_reasons[i].reason));
 }
 
 static int parse_limit(const char *arg, size_t *ret)

@@ -6,6 +6,30 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
+
+const struct skip_reason cli_skip_reasons[CLI_NSKIP_REASONS] = {
+	{ MEMACCT_PROCS_VANISHED, "vanished", "vanished" },
+	{ MEMACCT_PROCS_KERNEL_THREAD, "kernel_threads", "kernel_thread" },
+	{ MEMACCT_PROCS_DENIED, "denied", "denied" },
+	{ MEMACCT_PROCS_FAILED, "failed", "failed" },
+};
+
+uint64_t cli_skipped(const struct memacct_procs *p, uint32_t reason)
+{
+	int n = memacct_procs_count_skipped(p, reason);
+
+	return n > 0 ? (uint64_t)n : 0;
+}
+
+void cli_json_skipped(struct json *j, const struct memacct_procs *p)
+{
+	json_key(j, "skipped");
+	json_object_begin(j);
+	for (size_t i = 0; i < CLI_NSKIP_REASONS; i++)
+		json_kv_u64(j, cli_skip_reasons[i].json, cli_skipped(p, cli_skip_reasons[i].reason));
+	json_object_end(j);
+}
 
 struct user_name {
 	uint32_t uid;
