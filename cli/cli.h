@@ -56,6 +56,10 @@ enum {
 /* main.c */
 int cli_global_option(struct cli *cli, int c, const char *arg);
 int cli_bad_option(const char *cmd, int c, char **argv);
+/* cli_next_option(): a usage error, already said */
+#define CLI_OPT_USAGE (-2)
+int cli_next_option(struct cli *cli, const char *cmd, int argc, char **argv,
+		    const struct option *opts);
 #define CLI_MAX_THREADS 1024	/* memacct_procs_set_threads(), memacct_census_set_threads() */
 int cli_parse_threads(const char *cmd, const char *arg, unsigned *ret);
 void cli_print_version(void);

@@ -1555,7 +1555,7 @@ static int parse_args(struct capture *c, struct cli *cli, int argc, char **argv)
 	bool pfns = false;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
+	while ((ch = cli_next_option(cli, "capture", argc, argv, opts)) >= 0) {
 		switch (ch) {
 		case OPT_PID:
 		case OPT_PAGES:
@@ -1579,14 +1579,10 @@ static int parse_args(struct capture *c, struct cli *cli, int argc, char **argv)
 				return cli_usage_error("capture", "--state TEXT must be one line");
 			c->state = optarg;
 			break;
-		default:
-			r = cli_global_option(cli, ch, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r == 0)
-				return cli_bad_option("capture", ch, argv);
 		}
 	}
+	if (ch == CLI_OPT_USAGE)
+		return EXIT_USAGE;
 	if (cli->help)
 		return -1;
 	if (cli->format == FORMAT_PROM)

@@ -1050,27 +1050,20 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct kernel *k)
 	};
 	unsigned long long n;
 	char *end;
-	int c, r;
+	int c;
 
-	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
-		r = cli_global_option(cli, c, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
+	while ((c = cli_next_option(cli, "kernel", argc, argv, opts)) >= 0) {
+		if (c != OPT_CALLERS)
 			continue;
-		switch (c) {
-		case OPT_CALLERS:
-			errno = 0;
-			n = strtoull(optarg, &end, 10);
-			if (!optarg[0] || *end || optarg[0] == '-' || errno || n > SIZE_MAX)
-				return cli_usage_error("kernel", "--callers wants a number of callers "
-						       "(0: all), not '%s'", optarg);
-			k->ncallers = (size_t)n;
-			break;
-		default:
-			return cli_bad_option("kernel", c, argv);
-		}
+		errno = 0;
+		n = strtoull(optarg, &end, 10);
+		if (!optarg[0] || *end || optarg[0] == '-' || errno || n > SIZE_MAX)
+			return cli_usage_error("kernel", "--callers wants a number of callers "
+					       "(0: all), not '%s'", optarg);
+		k->ncallers = (size_t)n;
 	}
+	if (c == CLI_OPT_USAGE)
+		return EXIT_USAGE;
 	if (cli->help)
 		return EXIT_OK;
 	if (optind < argc)

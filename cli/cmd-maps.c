@@ -568,17 +568,12 @@ int cmd_maps(struct cli *cli, int argc, char **argv)
 
 	memset(&m, 0, sizeof(m));
 	m.cli = cli;
-	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
-		r = cli_global_option(cli, c, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = cli_next_option(cli, "maps", argc, argv, opts)) >= 0) {
 		if (c == OPT_EXACT)
 			exact = true;
-		else
-			return cli_bad_option("maps", c, argv);
 	}
+	if (c == CLI_OPT_USAGE)
+		return EXIT_USAGE;
 	if (cli->help) {
 		help_maps(stdout);
 		return EXIT_OK;

@@ -272,17 +272,12 @@ int cmd_meminfo(struct cli *cli, int argc, char **argv)
 	bool lenient = false;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
-		r = cli_global_option(cli, c, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = cli_next_option(cli, "meminfo", argc, argv, opts)) >= 0) {
 		if (c == OPT_LENIENT)
 			lenient = true;
-		else
-			return cli_bad_option("meminfo", c, argv);
 	}
+	if (c == CLI_OPT_USAGE)
+		return EXIT_USAGE;
 	if (cli->help) {
 		help_meminfo(stdout);
 		return EXIT_OK;

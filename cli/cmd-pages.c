@@ -491,14 +491,9 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct pages *p)
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, r;
+	int c;
 
-	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
-		r = cli_global_option(cli, c, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = cli_next_option(cli, "pages", argc, argv, opts)) >= 0) {
 		switch (c) {
 		case OPT_PID:
 			if (cli_parse_pid("pages", optarg, &p->pid))
@@ -519,10 +514,10 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct pages *p)
 			if (cli_parse_threads("pages", optarg, &p->threads))
 				return EXIT_USAGE;
 			break;
-		default:
-			return cli_bad_option("pages", c, argv);
 		}
 	}
+	if (c == CLI_OPT_USAGE)
+		return EXIT_USAGE;
 	if (cli->help)
 		return EXIT_OK;
 	if (optind < argc)

@@ -532,17 +532,12 @@ int cmd_proc(struct cli *cli, int argc, char **argv)
 	int c, r;
 
 	memset(&p, 0, sizeof(p));
-	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
-		r = cli_global_option(cli, c, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = cli_next_option(cli, "proc", argc, argv, opts)) >= 0) {
 		if (c == OPT_EXACT)
 			exact = true;
-		else
-			return cli_bad_option("proc", c, argv);
 	}
+	if (c == CLI_OPT_USAGE)
+		return EXIT_USAGE;
 	if (cli->help) {
 		help_proc(stdout);
 		return EXIT_OK;

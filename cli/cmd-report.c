@@ -1124,22 +1124,14 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	struct inputs in = { 0 };
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
-		if (c == OPT_NO_PROCESSES) {
+	while ((c = cli_next_option(cli, "report", argc, argv, opts)) >= 0) {
+		if (c == OPT_NO_PROCESSES)
 			rp.scan_wanted = false;
-			continue;
-		}
-		if (c == OPT_THREADS) {
-			if (cli_parse_threads("report", optarg, &rp.threads))
-				return EXIT_USAGE;
-			continue;
-		}
-		r = cli_global_option(cli, c, optarg);
-		if (r < 0)
+		else if (c == OPT_THREADS && cli_parse_threads("report", optarg, &rp.threads))
 			return EXIT_USAGE;
-		if (r == 0)
-			return cli_bad_option("report", c, argv);
 	}
+	if (c == CLI_OPT_USAGE)
+		return EXIT_USAGE;
 	if (cli->help) {
 		help_report(stdout);
 		return EXIT_OK;

@@ -524,7 +524,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 	int c, r;
 
 	parse_sort("pss", &t.sort_col);
-	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = cli_next_option(cli, "top", argc, argv, opts)) >= 0) {
 		switch (c) {
 		case OPT_SORT:
 			if (parse_sort(optarg, &t.sort_col))
@@ -543,15 +543,10 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 			if (cli_parse_threads("top", optarg, &threads))
 				return EXIT_USAGE;
 			continue;
-		default:
-			break;
 		}
-		r = cli_global_option(cli, c, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r == 0)
-			return cli_bad_option("top", c, argv);
 	}
+	if (c == CLI_OPT_USAGE)
+		return EXIT_USAGE;
 	if (cli->help) {
 		help_top(stdout);
 		return EXIT_OK;

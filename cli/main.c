@@ -130,6 +130,31 @@ int cli_bad_option(const char *cmd, int c, char **argv)
 	return cli_usage_error(cmd, "unknown option '%s'", opt);
 }
 
+/*
+ * getopt_long() over a command's options, the global ones (--root, --format,
+ * --help) taken here. @return the next option of the command's own, -1 at
+ * the end of the options, or CLI_OPT_USAGE after a usage error it said (an
+ * unknown option, a missing argument, a bad --root or --format).
+ */
+int cli_next_option(struct cli *cli, const char *cmd, int argc, char **argv,
+		    const struct option *opts)
+{
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, CLI_GLOBAL_SHORTOPTS, opts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			cli_bad_option(cmd, c, argv);
+			return CLI_OPT_USAGE;
+		}
+		r = cli_global_option(cli, c, optarg);
+		if (r < 0)
+			return CLI_OPT_USAGE;
+		if (r == 0)
+			return c;
+	}
+	return -1;
+}
+
 /* --threads N: 0 (one per online CPU) to CLI_MAX_THREADS. */
 int cli_parse_threads(const char *cmd, const char *arg, unsigned *ret)
 {
