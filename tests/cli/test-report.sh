@@ -313,4 +313,24 @@ for n in 2 7; do
 done
 expect_rc 2 check --threads x
 
+# The count reaches the scan: N threads read the processes, the caller and N - 1 it starts
+# (and by default one per online CPU). Counted by strace's clone calls, so that a --threads
+# that did nothing, with its output the same, fails here.
+if command -v strace >/dev/null; then
+	workers() { strace -f -qq -e trace=clone,clone3 "$CLI" "$@" 2>&1 >/dev/null | grep -c CLONE_THREAD; }
+	# never more than there are processes (PID directories) to read
+	npids=$(find "$root" -maxdepth 1 -name '[0-9]*' -type d | wc -l)
+	ncpu=$(nproc)
+	[ "$ncpu" -le "$npids" ] || ncpu=$npids
+	for cmd in report "check --system" top; do
+		# shellcheck disable=SC2086 # cmd is two words for check
+		check "$cmd --threads 3: 2 threads started" test "$(workers $cmd --root "$root" --threads 3)" = 2
+		# shellcheck disable=SC2086
+		check "$cmd --threads 1: none started" test "$(workers $cmd --root "$root" --threads 1)" = 0
+		# shellcheck disable=SC2086
+		check "$cmd: one thread per online CPU by default" \
+			test "$(workers $cmd --root "$root")" = "$((ncpu - 1))"
+	done
+fi
+
 finish
