@@ -194,6 +194,13 @@ uint64_t cli_skipped(const struct memacct_procs *p, uint32_t reason);
 struct json;
 /* "skipped": {"vanished": N, "kernel_threads": N, "denied": N, "failed": N} */
 void cli_json_skipped(struct json *j, const struct memacct_procs *p);
+/*
+ * The scan's counts as Prometheus gauges: PREFIX (@count processes read),
+ * PREFIX_partial (@partial_help) and PREFIX_skipped{reason}, each with a
+ * "by" label of @by unless it is NULL.
+ */
+void cli_prom_scan(const char *prefix, const struct memacct_procs *p, uint64_t count,
+		   const char *partial_help, const char *by);
 /* @s (NULL: "-") cut to @width bytes into @buf (width + 1), anything but printable ASCII as '?'. */
 const char *cli_printable(char *buf, size_t width, const char *s);
 /* The indices of @p's processes by @key (MEMACCT_USAGE_*): largest first, absent last, then by

@@ -1035,20 +1035,9 @@ static void prom_procs(const struct report *rp)
 		prom_u64(stdout, "memacct_report_top_pss_bytes",
 			 (const char *const[]){ "pid", pid, "comm", t->comm, NULL }, t->v[0]);
 	}
-	prom_family(stdout, "memacct_report_processes", "gauge",
-		    "Processes read by the scan, partial ones included.");
-	prom_u64(stdout, "memacct_report_processes", NULL,
-		 (uint64_t)memacct_procs_count(rp->procs));
-	prom_family(stdout, "memacct_report_processes_partial", "gauge",
-		    "Processes whose smaps_rollup could not be read (Pss unknown).");
-	prom_u64(stdout, "memacct_report_processes_partial", NULL,
-		 (uint64_t)memacct_procs_count_partial(rp->procs));
-	prom_family(stdout, "memacct_report_processes_skipped", "gauge",
-		    "Processes the scan skipped, by reason.");
-	for (size_t i = 0; i < CLI_NSKIP_REASONS; i++)
-		prom_u64(stdout, "memacct_report_processes_skipped",
-			 (const char *const[]){ "reason", cli_skip_reasons[i].label, NULL },
-			 cli_skipped(rp->procs, cli_skip_reasons[i].reason));
+	cli_prom_scan("memacct_report_processes", rp->procs,
+		      (uint64_t)memacct_procs_count(rp->procs),
+		      "Processes whose smaps_rollup could not be read (Pss unknown).", NULL);
 }
 
 static void print_prom(const struct report *rp)

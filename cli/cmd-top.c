@@ -439,20 +439,9 @@ static void print_prom(const struct top *t, size_t limit)
 		prom_family(stdout, name, "gauge", help);
 		prom_u64(stdout, name, tl, tot.v[c]);
 	}
-	prom_family(stdout, "memacct_processes", "gauge",
-		    "Processes read by the scan, partial ones included.");
-	prom_u64(stdout, "memacct_processes", tl, tot.count);
-	prom_family(stdout, "memacct_processes_partial", "gauge",
-		    "Processes whose smaps_rollup could not be read (PSS, USS, SWAPPSS unknown).");
-	prom_u64(stdout, "memacct_processes_partial", tl,
-		 (uint64_t)memacct_procs_count_partial(t->procs));
-	prom_family(stdout, "memacct_processes_skipped", "gauge",
-		    "Processes the scan skipped, by reason.");
-	for (size_t i = 0; i < CLI_NSKIP_REASONS; i++)
-		prom_u64(stdout, "memacct_processes_skipped",
-			 (const char *const[]){ "reason", cli_skip_reasons[i].label,
-						t->by == BY_PROCESS ? NULL : "by", by, NULL },
-			 cli_skipped(t->procs, cli_skip_reasons[i].reason));
+	cli_prom_scan("memacct_processes", t->procs, tot.count,
+		      "Processes whose smaps_rollup could not be read (PSS, USS, SWAPPSS unknown).",
+		      t->by == BY_PROCESS ? NULL : by);
 }
 
 static int parse_limit(const char *arg, size_t *ret)

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "prom.h"
 
 const struct skip_reason cli_skip_reasons[CLI_NSKIP_REASONS] = {
 	{ MEMACCT_PROCS_VANISHED, "vanished", "vanished" },
@@ -29,6 +30,27 @@ void cli_json_skipped(struct json *j, const struct memacct_procs *p)
 	for (size_t i = 0; i < CLI_NSKIP_REASONS; i++)
 		json_kv_u64(j, cli_skip_reasons[i].json, cli_skipped(p, cli_skip_reasons[i].reason));
 	json_object_end(j);
+}
+
+void cli_prom_scan(const char *prefix, const struct memacct_procs *p, uint64_t count,
+		   const char *partial_help, const char *by)
+{
+	const char *const *bl = by ? (const char *const[]){ "by", by, NULL } : NULL;
+	char partial[96], skipped[96];
+	int npartial = memacct_procs_count_partial(p);
+
+	snprintf(partial, sizeof(partial), "%s_partial", prefix);
+	snprintf(skipped, sizeof(skipped), "%s_skipped", prefix);
+	prom_family(stdout, prefix, "gauge", "Processes read by the scan, partial ones included.");
+	prom_u64(stdout, prefix, bl, count);
+	prom_family(stdout, partial, "gauge", partial_help);
+	prom_u64(stdout, partial, bl, npartial > 0 ? (uint64_t)npartial : 0);
+	prom_family(stdout, skipped, "gauge", "Processes the scan skipped, by reason.");
+	for (size_t i = 0; i < CLI_NSKIP_REASONS; i++)
+		prom_u64(stdout, skipped,
+			 (const char *const[]){ "reason", cli_skip_reasons[i].label, by ? "by" : NULL,
+						by, NULL },
+			 cli_skipped(p, cli_skip_reasons[i].reason));
 }
 
 struct user_name {
